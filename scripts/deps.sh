@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs, from Debian's archive, what credguard needs.
+#   scripts/deps.sh build   compilers and libraries to build and run credguard
+#   scripts/deps.sh test    the above, plus the test framework and the real
+#                           servers the test suite starts on loopback
+# Run as root (or with sudo available). Safe to run again.
+set -euo pipefail
+
+build_packages=(
+  ca-certificates cmake ninja-build g++ pkg-config
+  libcli11-dev libfmt-dev nlohmann-json3-dev libcurl4-openssl-dev
+  libsqlitecpp-dev libsqlite3-dev libssl-dev libyaml-cpp-dev libmariadb-dev zlib1g-dev
+)
+test_packages=(
+  catch2 openssl procps
+)
+
+case "${1:-}" in
+  build) packages=("${build_packages[@]}") ;;
+  test) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+esac
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "$0: run as root (or install sudo)" >&2; exit 77; }
+  as_root=(sudo)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+# Servers installed for the tests must not start as system services: the
+# tests start their own on loopback. policy-rc.d tells invoke-rc.d so.
+policy=/usr/sbin/policy-rc.d
+placed_policy=no
+if [ "$1" = test ] && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+  placed_policy=yes
+fi
+cleanup() { if [ "$placed_policy" = yes ]; then "${as_root[@]}" rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
