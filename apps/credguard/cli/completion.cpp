@@ -52,6 +52,12 @@ void walk(const CLI::App& app, const std::string& path, const std::vector<Comman
   CommandNode node;
   node.path = path;
   node.flags = inherited;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_positional()) {
+      auto choices = parse_choices(option->get_type_name());
+      node.arguments.insert(node.arguments.end(), choices.begin(), choices.end());
+    }
+  }
   for (auto& flag : flags_of(app)) {
     if (flag.name != "--help" && flag.name != "-h" && flag.name != "--version") {
       node.flags.push_back(flag);
@@ -75,6 +81,7 @@ void walk(const CLI::App& app, const std::string& path, const std::vector<Comman
 std::string words_of(const CommandNode& node)
 {
   std::vector<std::string> words = node.subcommands;
+  words.insert(words.end(), node.arguments.begin(), node.arguments.end());
   for (const auto& flag : node.flags) {
     if (flag.name.starts_with("--")) {
       words.push_back(flag.name);
@@ -185,8 +192,10 @@ std::string fish(const std::vector<CommandNode>& nodes)
          "complete -c credguard -f\n";
   for (const auto& node : nodes) {
     std::string condition = fmt::format("-n 'test \"(__credguard_path)\" = {}'", fish_quote(node.path));
-    if (!node.subcommands.empty()) {
-      out += fmt::format("complete -c credguard {} -a {}\n", condition, fish_quote(join(node.subcommands, " ")));
+    std::vector<std::string> words = node.subcommands;
+    words.insert(words.end(), node.arguments.begin(), node.arguments.end());
+    if (!words.empty()) {
+      out += fmt::format("complete -c credguard {} -a {}\n", condition, fish_quote(join(words, " ")));
     }
     for (const auto& flag : node.flags) {
       std::string spec = flag.name.starts_with("--") ? "-l " + flag.name.substr(2) : "-s " + flag.name.substr(1);
@@ -198,7 +207,8 @@ std::string fish(const std::vector<CommandNode>& nodes)
       } else if (flag.takes_value) {
         values = " -x";
       }
-      out += fmt::format("complete -c credguard {} {}{} -d {}\n", condition, spec, values, fish_quote(flag.help));
+      std::string help = flag.help.substr(0, flag.help.find('\n'));
+      out += fmt::format("complete -c credguard {} {}{} -d {}\n", condition, spec, values, fish_quote(help));
     }
   }
   return out;

@@ -18,7 +18,8 @@ struct CommandNode {
     bool is_path = false;             // FILE or DIR: complete file names
     std::vector<std::string> choices; // from IsMember
   };
-  std::vector<Flag> flags; // including the global flags every command accepts
+  std::vector<Flag> flags;            // including the global flags every command accepts
+  std::vector<std::string> arguments; // choices of positional arguments (completion bash|zsh|fish)
 };
 
 // Walks the tree from `root`, depth first. Hidden options are left out.

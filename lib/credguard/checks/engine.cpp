@@ -131,7 +131,7 @@ EngineRun run_runbook(const Runbook& runbook, const KindRegistry& kinds, const E
       continue;
     }
     deadlines[i] = std::chrono::steady_clock::now() + def.timeout;
-    threads[i] = std::thread([shared, i, def, kind, &context, deadline = deadlines[i]] {
+    threads[i] = std::thread([shared, i, def, kind, context, deadline = deadlines[i]] {
       CheckContext check_context{context.config,  context.clock,     context.log,
                                  context.clients, context.proc_root, deadline};
       SteadyTime began = context.clock.steady_now();

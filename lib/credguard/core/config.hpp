@@ -77,6 +77,7 @@ public:
   // types and malformed YAML, naming file, line and key.
   static Config load(const std::optional<std::filesystem::path>& explicit_path, const Env& env, Redactor& redactor);
   // Parses YAML text as if read from `source` and applies the environment.
+  // `env` and `redactor` must outlive the Config: secrets resolve lazily.
   static Config parse(std::string_view yaml, std::string source, const Env& env, Redactor& redactor);
 
   Config(Config&&) noexcept = default;

@@ -6,9 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <pwd.h>
-#include <sstream>
 #include <unistd.h>
 
 namespace credguard {
@@ -17,16 +15,32 @@ namespace fs = std::filesystem;
 
 std::string read_file(const fs::path& path)
 {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error(ErrorKind::io, fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  auto fail = [&] {
+    return Error(ErrorKind::io, fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw fail();
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    throw Error(ErrorKind::io, fmt::format("error reading {}", path.string()));
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      auto error = fail();
+      ::close(fd);
+      throw error;
+    }
+    if (n == 0) {
+      break;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
   }
-  return std::move(buffer).str();
+  ::close(fd);
+  return content;
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, fs::perms mode)
