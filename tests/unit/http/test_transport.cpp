@@ -28,7 +28,7 @@ TransportOptions fast_options()
 
 } // namespace
 
-TEST_CASE("transport: a GET returns status, headers and body; 4xx is data")
+TEST_CASE("transport: a GET returns status, headers and body, and 4xx is data")
 {
   HttpServer server([](const test::HttpRequest& request) {
     if (request.path == "/missing") {
@@ -189,7 +189,7 @@ TEST_CASE("transport: connection refused is a connect error and is retried")
   CHECK(response.attempts == 3);
 }
 
-TEST_CASE("transport: TLS is verified; a private CA must be given; --insecure skips it")
+TEST_CASE("transport: TLS is verified, a private CA must be given, --insecure skips it")
 {
   test::TestCa ca;
   auto leaf = ca.issue("localhost", {"localhost", "127.0.0.1"});
