@@ -31,8 +31,8 @@ bool dns_compatible(const std::string& bucket)
 
 void check_names(const Call& call, const std::string& endpoint)
 {
-  if (!call.bucket.empty() && (call.bucket.size() < 3 || call.bucket.size() > 255 ||
-                               call.bucket.find('/') != std::string::npos)) {
+  if (!call.bucket.empty() &&
+      (call.bucket.size() < 3 || call.bucket.size() > 255 || call.bucket.find('/') != std::string::npos)) {
     throw make_client_error(Target{call.action, call.bucket, call.key, endpoint}, ErrorKind::usage,
                             "invalid bucket name: 3 to 63 characters, no '/'");
   }
@@ -113,9 +113,8 @@ Client::Client(ClientOptions options, std::shared_ptr<CredentialProvider> creden
     m_host.erase(m_host.rfind(':'));
   }
   m_endpoint = m_scheme + "://" + m_host;
-  std::string bare_host = m_host.substr(0, m_host.rfind(':') == std::string::npos || m_host.ends_with(']')
-                                               ? m_host.size()
-                                               : m_host.rfind(':'));
+  std::string bare_host = m_host.substr(
+      0, m_host.rfind(':') == std::string::npos || m_host.ends_with(']') ? m_host.size() : m_host.rfind(':'));
   m_aws = bare_host.ends_with(".amazonaws.com");
   if (m_options.part_size < 1) {
     m_options.part_size = 16ULL << 20;
@@ -140,8 +139,8 @@ http::Request Client::prepare(const Call& call)
     case Addressing::path: virtual_host = false; break;
     case Addressing::virtual_host: virtual_host = true; break;
     case Addressing::automatic:
-      virtual_host = m_aws && dns_compatible(call.bucket) &&
-                     !(m_scheme == "https" && call.bucket.find('.') != std::string::npos);
+      virtual_host =
+          m_aws && dns_compatible(call.bucket) && !(m_scheme == "https" && call.bucket.find('.') != std::string::npos);
       break;
     }
   }
@@ -227,8 +226,8 @@ void Client::create_bucket(const std::string& bucket, const CreateBucketOptions&
   if (options.object_lock) {
     call.headers.push_back({"x-amz-bucket-object-lock-enabled", "true"});
   }
-  std::string constraint = options.location_constraint.value_or(
-      m_aws && m_options.region != "us-east-1" ? m_options.region : std::string());
+  std::string constraint =
+      options.location_constraint.value_or(m_aws && m_options.region != "us-east-1" ? m_options.region : std::string());
   if (!constraint.empty()) {
     call.headers.push_back({"Content-Type", "application/xml"});
     call.body = fmt::format("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
@@ -336,11 +335,40 @@ GetResult Client::get_object_to_file(const std::string& bucket, const std::strin
   }
   std::filesystem::rename(temporary, file, ec);
   if (ec) {
-    throw Error(ErrorKind::io, fmt::format("cannot rename {} to {}: {}", temporary.string(), file.string(),
-                                           ec.message()));
+    throw Error(ErrorKind::io,
+                fmt::format("cannot rename {} to {}: {}", temporary.string(), file.string(), ec.message()));
   }
   cleanup.keep = true;
   return result;
+}
+
+ObjectInfo Client::confirm_write(const std::string& action, const std::string& bucket, const std::string& key,
+                                 const std::string& version_id, std::uint64_t size,
+                                 const std::optional<Retention>& retention, bool legal_hold)
+{
+  Call call(action, "HEAD", bucket, key);
+  std::optional<ObjectInfo> written = head_object(bucket, key, version_id);
+  if (!written) {
+    throw make_client_error(target(call), ErrorKind::unavailable,
+                            fmt::format("the object is missing after the server acknowledged it{}",
+                                        version_id.empty() ? "" : " (version " + version_id + ")"),
+                            "run again");
+  }
+  if (written->size != size) {
+    throw make_client_error(target(call), ErrorKind::data,
+                            fmt::format("the object has {} bytes after writing {}", written->size, size));
+  }
+  if (retention && (!written->retention || written->retention->mode != retention->mode ||
+                    written->retention->retain_until < retention->retain_until)) {
+    m_log.debug(fmt::format("s3: {} s3://{}/{}: setting the retention on the version", action, bucket, key));
+    put_object_retention(bucket, key, *retention, written->version_id);
+    written->retention = retention;
+  }
+  if (legal_hold && !written->legal_hold) {
+    put_object_legal_hold(bucket, key, true, written->version_id);
+    written->legal_hold = true;
+  }
+  return *written;
 }
 
 DeleteResult Client::delete_object(const std::string& bucket, const std::string& key, const std::string& version_id,

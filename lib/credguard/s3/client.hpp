@@ -29,11 +29,11 @@ struct ClientOptions {
   std::string endpoint; // scheme://host[:port]; empty: https://s3.REGION.amazonaws.com
   std::string region = "us-east-1";
   Addressing addressing = Addressing::automatic;
-  std::uint64_t part_size = 16ULL << 20;           // multipart upload parts (S3 minimum 5 MiB but the last)
-  std::uint64_t multipart_threshold = 64ULL << 20; // larger files are uploaded in parts
-  std::uint64_t copy_part_size = 512ULL << 20;     // UploadPartCopy ranges
+  std::uint64_t part_size = 16ULL << 20;               // multipart upload parts (S3 minimum 5 MiB but the last)
+  std::uint64_t multipart_threshold = 64ULL << 20;     // larger files are uploaded in parts
+  std::uint64_t copy_part_size = 512ULL << 20;         // UploadPartCopy ranges
   std::uint64_t multipart_copy_threshold = 5ULL << 30; // S3's limit for one CopyObject
-  std::size_t max_concurrency = 4; // parts in flight at once
+  std::size_t max_concurrency = 4;                     // parts in flight at once
 };
 
 struct Call;
@@ -87,8 +87,8 @@ public:
                                         const std::string& version_id = {});
   // Copies server-side; sources larger than multipart_copy_threshold are
   // copied in UploadPartCopy ranges (metadata carried over from the source).
-  CopyResult copy_object(const std::string& source_bucket, const std::string& source_key,
-                         const std::string& bucket, const std::string& key, const CopyOptions& options = {});
+  CopyResult copy_object(const std::string& source_bucket, const std::string& source_key, const std::string& bucket,
+                         const std::string& key, const CopyOptions& options = {});
   // Deletes the current object (on a versioned bucket: adds a delete
   // marker) or, with `version_id`, that version for good. A version under
   // COMPLIANCE retention or legal hold cannot be deleted: S3Error
@@ -137,14 +137,22 @@ private:
   Target target(const Call& call) const;
   PutResult put_multipart(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
                           std::uint64_t size, const PutOptions& options);
-  CopyResult copy_multipart(const std::string& source_bucket, const std::string& source_key,
-                            const std::string& bucket, const std::string& key, const CopyOptions& options,
-                            const ObjectInfo& source);
+  CopyResult copy_multipart(const std::string& source_bucket, const std::string& source_key, const std::string& bucket,
+                            const std::string& key, const CopyOptions& options, const ObjectInfo& source);
   std::string create_multipart_upload(const std::string& bucket, const std::string& key,
                                       const std::vector<http::Header>& headers);
   http::Response complete_multipart_upload(const std::string& bucket, const std::string& key,
                                            const std::string& upload_id, const std::vector<std::string>& etags);
   void abort_quietly(const std::string& bucket, const std::string& key, const std::string& upload_id);
+  // Reads back a version just written by a multipart upload or a copy:
+  // it must exist with `size` bytes, and carry the retention and legal
+  // hold asked for; where the server dropped them (radosgw 16 ignores
+  // Object Lock headers on CreateMultipartUpload and CopyObject) they are
+  // set on the version explicitly. Throws S3Error when the version is
+  // missing or has another size.
+  ObjectInfo confirm_write(const std::string& action, const std::string& bucket, const std::string& key,
+                           const std::string& version_id, std::uint64_t size, const std::optional<Retention>& retention,
+                           bool legal_hold);
   ListPage list_page(const std::string& bucket, const ListOptions& options);
 
   ClientOptions m_options;

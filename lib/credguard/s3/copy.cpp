@@ -66,8 +66,10 @@ CopyResult Client::copy_object(const std::string& source_bucket, const std::stri
   add_lock_headers(call.headers, options.retention, options.legal_hold);
   http::Response response = execute(call);
   XmlElement root = parse_xml(response.body, "CopyObject answer");
-  return CopyResult{unquote_etag(root.child_text("ETag").value_or("")),
+  CopyResult result{unquote_etag(root.child_text("ETag").value_or("")),
                     response.header("x-amz-version-id").value_or(""), source->size, 0};
+  confirm_write("CopyObject", bucket, key, result.version_id, source->size, options.retention, options.legal_hold);
+  return result;
 }
 
 CopyResult Client::copy_multipart(const std::string& source_bucket, const std::string& source_key,
@@ -112,8 +114,14 @@ CopyResult Client::copy_multipart(const std::string& source_bucket, const std::s
     }
     http::Response response = complete_multipart_upload(bucket, key, upload_id, etags);
     XmlElement root = parse_xml(response.body, "CompleteMultipartUpload answer");
-    return CopyResult{unquote_etag(root.child_text("ETag").value_or("")),
+    CopyResult result{unquote_etag(root.child_text("ETag").value_or("")),
                       response.header("x-amz-version-id").value_or(""), source.size, count};
+    ObjectInfo written = confirm_write("CompleteMultipartUpload (copy)", bucket, key, result.version_id, source.size,
+                                       options.retention, options.legal_hold);
+    if (result.etag.empty()) {
+      result.etag = written.etag;
+    }
+    return result;
   } catch (...) {
     abort_quietly(bucket, key, upload_id);
     throw;

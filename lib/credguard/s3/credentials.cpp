@@ -107,8 +107,8 @@ std::unique_ptr<CredentialProvider> from_profile(const CredentialContext& contex
     auto key_id = value_of(profile, "aws_access_key_id");
     auto secret = value_of(profile, "aws_secret_access_key");
     if (key_id && secret) {
-      return std::make_unique<StaticCredentialProvider>(static_credentials(
-          *key_id, *secret, value_of(profile, "aws_session_token"), where, *context.redactor));
+      return std::make_unique<StaticCredentialProvider>(
+          static_credentials(*key_id, *secret, value_of(profile, "aws_session_token"), where, *context.redactor));
     }
     if (key_id || secret) {
       throw Error(ErrorKind::config,
@@ -198,21 +198,20 @@ std::unique_ptr<CredentialProvider> resolve_credentials(const CredentialContext&
       return provider;
     }
     SharedFiles files = shared_files(env);
-    throw Error(ErrorKind::config,
-                fmt::format("AWS profile '{}' (s3.profile) has no credentials in {} nor {}", context.profile,
-                            files.credentials.string(), files.config.string()));
+    throw Error(ErrorKind::config, fmt::format("AWS profile '{}' (s3.profile) has no credentials in {} nor {}",
+                                               context.profile, files.credentials.string(), files.config.string()));
   }
 
   auto key_id = non_empty(env.get("AWS_ACCESS_KEY_ID"));
   auto secret = non_empty(env.get("AWS_SECRET_ACCESS_KEY"));
   if (key_id && secret) {
-    return std::make_unique<StaticCredentialProvider>(
-        static_credentials(*key_id, *secret, non_empty(env.get("AWS_SESSION_TOKEN")), "environment", *context.redactor));
+    return std::make_unique<StaticCredentialProvider>(static_credentials(
+        *key_id, *secret, non_empty(env.get("AWS_SESSION_TOKEN")), "environment", *context.redactor));
   }
   if (key_id || secret) {
-    throw Error(ErrorKind::config, fmt::format("{} is set but {} is not",
-                                               key_id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-                                               key_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"));
+    throw Error(ErrorKind::config,
+                fmt::format("{} is set but {} is not", key_id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+                            key_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"));
   }
 
   auto token_file = non_empty(env.get("AWS_WEB_IDENTITY_TOKEN_FILE"));

@@ -52,9 +52,9 @@ private:
 // What credential resolution may look at.
 struct CredentialContext {
   const Env* env = nullptr;
-  Redactor* redactor = nullptr;        // every secret found is registered here
-  std::string profile;                 // explicit profile (config s3.profile): used first, and must exist
-  std::string region;                  // for the regional STS endpoint
+  Redactor* redactor = nullptr;         // every secret found is registered here
+  std::string profile;                  // explicit profile (config s3.profile): used first, and must exist
+  std::string region;                   // for the regional STS endpoint
   http::Transport* transport = nullptr; // for STS (web identity)
   const Clock* clock = nullptr;
   Log* log = nullptr;

@@ -159,9 +159,8 @@ FileDigests digest_file(const std::filesystem::path& path, std::uint64_t offset,
     }
   }
   if (length && total < *length) {
-    throw Error(ErrorKind::io,
-                fmt::format("{} is shorter than expected: {} bytes from offset {}, wanted {}", path.string(), total,
-                            offset, *length));
+    throw Error(ErrorKind::io, fmt::format("{} is shorter than expected: {} bytes from offset {}, wanted {}",
+                                           path.string(), total, offset, *length));
   }
   return FileDigests{total, to_hex(sha.finish()), to_base64(md5.finish())};
 }

@@ -12,20 +12,29 @@ namespace credguard::s3 {
 namespace {
 
 constexpr std::array k_auth_codes = {
-    "AccessDenied",   "SignatureDoesNotMatch", "InvalidAccessKeyId", "ExpiredToken",   "InvalidToken",
-    "TokenRefreshRequired", "AccountProblem", "AllAccessDisabled",  "RequestTimeTooSkewed", "Forbidden",
-    "InvalidSecurity", "MissingSecurityHeader", "AuthorizationHeaderMalformed",
+    "AccessDenied",
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId",
+    "ExpiredToken",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "AccountProblem",
+    "AllAccessDisabled",
+    "RequestTimeTooSkewed",
+    "Forbidden",
+    "InvalidSecurity",
+    "MissingSecurityHeader",
+    "AuthorizationHeaderMalformed",
 };
 constexpr std::array k_conflict_codes = {
-    "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty", "OperationAborted",
+    "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty",     "OperationAborted",
     "InvalidBucketState",  "InvalidObjectState",      "PreconditionFailed", "ObjectLockConfigurationNotFoundError",
 };
 constexpr std::array k_unavailable_codes = {
     "InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "Throttling",
 };
 
-template <std::size_t N>
-bool contains(const std::array<const char*, N>& codes, std::string_view code)
+template <std::size_t N> bool contains(const std::array<const char*, N>& codes, std::string_view code)
 {
   for (const char* candidate : codes) {
     if (code == candidate) {
@@ -73,8 +82,8 @@ std::string location(const Target& target)
   if (target.bucket.empty()) {
     return target.endpoint;
   }
-  std::string object = target.key.empty() ? fmt::format("s3://{}", target.bucket)
-                                          : fmt::format("s3://{}/{}", target.bucket, target.key);
+  std::string object =
+      target.key.empty() ? fmt::format("s3://{}", target.bucket) : fmt::format("s3://{}/{}", target.bucket, target.key);
   return fmt::format("{} at {}", object, target.endpoint);
 }
 

@@ -30,8 +30,8 @@ bool lock_not_configured(const http::Response& response)
     return false;
   }
   auto body = parse_error_body(response.body);
-  return body && (body->code == "NoSuchObjectLockConfiguration" ||
-                  body->code == "ObjectLockConfigurationNotFoundError");
+  return body &&
+         (body->code == "NoSuchObjectLockConfiguration" || body->code == "ObjectLockConfigurationNotFoundError");
 }
 
 } // namespace
@@ -71,8 +71,8 @@ void Client::put_object_retention(const std::string& bucket, const std::string& 
   if (bypass_governance) {
     call.headers.push_back({"x-amz-bypass-governance-retention", "true"});
   }
-  call.body = fmt::format("<Retention {}><Mode>{}</Mode><RetainUntilDate>{}</RetainUntilDate></Retention>",
-                          k_namespace, to_string(retention.mode), format_s3_time(retention.retain_until));
+  call.body = fmt::format("<Retention {}><Mode>{}</Mode><RetainUntilDate>{}</RetainUntilDate></Retention>", k_namespace,
+                          to_string(retention.mode), format_s3_time(retention.retain_until));
   execute(call);
 }
 

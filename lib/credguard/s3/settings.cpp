@@ -18,9 +18,8 @@ Settings load_settings(const Config& config, const Env& env)
   std::string style = config.get_string("s3.addressing_style").value_or("auto");
   auto addressing = parse_addressing(style);
   if (!addressing) {
-    throw Error(ErrorKind::config,
-                fmt::format("{}: s3.addressing_style is '{}'; expected auto, path or virtual",
-                            config.origin("s3.addressing_style"), style));
+    throw Error(ErrorKind::config, fmt::format("{}: s3.addressing_style is '{}'; expected auto, path or virtual",
+                                               config.origin("s3.addressing_style"), style));
   }
   settings.client.addressing = *addressing;
   settings.forensic_bucket = config.get_string("s3.forensic_bucket").value_or("");
@@ -28,9 +27,8 @@ Settings load_settings(const Config& config, const Env& env)
   if (auto mode_text = config.get_string("s3.object_lock_mode")) {
     auto mode = parse_lock_mode(*mode_text);
     if (!mode) {
-      throw Error(ErrorKind::config,
-                  fmt::format("{}: s3.object_lock_mode is '{}'; expected COMPLIANCE or GOVERNANCE",
-                              config.origin("s3.object_lock_mode"), *mode_text));
+      throw Error(ErrorKind::config, fmt::format("{}: s3.object_lock_mode is '{}'; expected COMPLIANCE or GOVERNANCE",
+                                                 config.origin("s3.object_lock_mode"), *mode_text));
     }
     settings.lock_mode = *mode;
   }

@@ -110,9 +110,9 @@ Signature sign_v4(const SigningInput& input, std::string_view access_key_id, con
     result.signed_headers += (result.signed_headers.empty() ? "" : ";") + name;
   }
   std::string path = input.path.empty() ? "/" : input.path;
-  result.canonical_request = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", to_upper(input.method), uri_encode(path, true),
-                                         canonical_query(input.query), canonical_headers, result.signed_headers,
-                                         input.payload_sha256);
+  result.canonical_request =
+      fmt::format("{}\n{}\n{}\n{}\n{}\n{}", to_upper(input.method), uri_encode(path, true),
+                  canonical_query(input.query), canonical_headers, result.signed_headers, input.payload_sha256);
   std::string credential_scope = fmt::format("{}/{}/{}/aws4_request", date, scope.region, scope.service);
   result.string_to_sign =
       fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", timestamp, credential_scope, sha256_hex(result.canonical_request));

@@ -53,7 +53,7 @@ struct PutResult {
   std::string etag;       // without quotes
   std::string version_id; // empty when the bucket is not versioned
   std::uint64_t size = 0;
-  std::string sha256; // hex SHA-256 of the whole body
+  std::string sha256;    // hex SHA-256 of the whole body
   std::size_t parts = 0; // 0 for a single PUT
 };
 

@@ -37,8 +37,13 @@ PutResult Client::put_object(const std::string& bucket, const std::string& key, 
   call.headers = write_headers(options, sha256);
   call.body = std::string(body);
   http::Response response = execute(call);
-  PutResult result{bucket, key, unquote_etag(response.header("ETag").value_or("")),
-                   response.header("x-amz-version-id").value_or(""), body.size(), sha256, 0};
+  PutResult result{bucket,
+                   key,
+                   unquote_etag(response.header("ETag").value_or("")),
+                   response.header("x-amz-version-id").value_or(""),
+                   body.size(),
+                   sha256,
+                   0};
   std::string md5 = md5_hex_of(md5_base64(body));
   if (etag_is_md5(response) && !result.etag.empty() && result.etag != md5) {
     throw make_client_error(target(call), ErrorKind::data,
@@ -66,8 +71,13 @@ PutResult Client::put_file(const std::string& bucket, const std::string& key, co
   call.body_file_md5 = digests.md5_base64;
   m_log.debug(fmt::format("s3: PutObject s3://{}/{} from {} ({} bytes)", bucket, key, file.string(), size));
   http::Response response = execute(call);
-  PutResult result{bucket, key, unquote_etag(response.header("ETag").value_or("")),
-                   response.header("x-amz-version-id").value_or(""), size, digests.sha256_hex, 0};
+  PutResult result{bucket,
+                   key,
+                   unquote_etag(response.header("ETag").value_or("")),
+                   response.header("x-amz-version-id").value_or(""),
+                   size,
+                   digests.sha256_hex,
+                   0};
   std::string md5 = md5_hex_of(digests.md5_base64);
   if (etag_is_md5(response) && !result.etag.empty() && result.etag != md5) {
     throw make_client_error(target(call), ErrorKind::data,
@@ -100,7 +110,8 @@ http::Response Client::complete_multipart_upload(const std::string& bucket, cons
   call.error_in_200 = true;
   call.body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (std::size_t i = 0; i < etags.size(); ++i) {
-    call.body += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>\"{}\"</ETag></Part>", i + 1, xml_escape(etags[i]));
+    call.body +=
+        fmt::format("<Part><PartNumber>{}</PartNumber><ETag>\"{}\"</ETag></Part>", i + 1, xml_escape(etags[i]));
   }
   call.body += "</CompleteMultipartUpload>";
   return execute(call);
@@ -175,8 +186,18 @@ PutResult Client::put_multipart(const std::string& bucket, const std::string& ke
     }
     http::Response response = complete_multipart_upload(bucket, key, upload_id, etags);
     XmlElement root = parse_xml(response.body, "CompleteMultipartUpload answer");
-    PutResult result{bucket, key, unquote_etag(root.child_text("ETag").value_or("")),
-                     response.header("x-amz-version-id").value_or(""), size, sha256, count};
+    PutResult result{bucket,
+                     key,
+                     unquote_etag(root.child_text("ETag").value_or("")),
+                     response.header("x-amz-version-id").value_or(""),
+                     size,
+                     sha256,
+                     count};
+    ObjectInfo written = confirm_write("CompleteMultipartUpload", bucket, key, result.version_id, size,
+                                       options.retention, options.legal_hold);
+    if (result.etag.empty()) {
+      result.etag = written.etag; // radosgw 16 answers an empty <ETag>
+    }
     return result;
   } catch (...) {
     abort_quietly(bucket, key, upload_id);

@@ -87,8 +87,8 @@ Credentials WebIdentityCredentialProvider::assume_role()
   request.body = fmt::format("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn={}&RoleSessionName={}"
                              "&WebIdentityToken={}",
                              percent_encode(m_options.role_arn), percent_encode(session), percent_encode(token));
-  std::string what = fmt::format("STS AssumeRoleWithWebIdentity for {} at {}", m_options.role_arn,
-                                 redact_url(m_options.sts_endpoint));
+  std::string what =
+      fmt::format("STS AssumeRoleWithWebIdentity for {} at {}", m_options.role_arn, redact_url(m_options.sts_endpoint));
   m_log.debug(fmt::format("s3: {} ({})", what, m_options.source));
   http::Response response = m_transport.perform(request);
   if (!response.transport_ok()) {
