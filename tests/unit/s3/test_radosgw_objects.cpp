@@ -80,6 +80,9 @@ TEST_CASE("radosgw: put, head, get and delete round trip")
   }
   CHECK_FALSE(std::filesystem::exists(missing));
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), {}) == 1); // only downloads/
+  // The debug log saw every exchange, and no credential.
+  CHECK(gw.log.text().find("GET " + radosgw().endpoint) != std::string::npos);
+  CHECK(gw.log.text().find(radosgw().secret_key) == std::string::npos);
 }
 
 TEST_CASE("radosgw: a missing bucket is NoSuchBucket, named in the error")
