@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
@@ -185,6 +186,12 @@ http::Request Client::prepare(const Call& call)
   request.body = call.body;
   request.body_file = call.body_file;
   request.response_file = call.response_file;
+  bool moves_data = call.body_file || call.response_file ||
+                    std::any_of(call.headers.begin(), call.headers.end(),
+                                [](const http::Header& header) { return header.name == "x-amz-copy-source"; });
+  if (moves_data) {
+    request.timeout = m_options.transfer_timeout;
+  }
   return request;
 }
 

@@ -34,6 +34,9 @@ struct ClientOptions {
   std::uint64_t copy_part_size = 512ULL << 20;         // UploadPartCopy ranges
   std::uint64_t multipart_copy_threshold = 5ULL << 30; // S3's limit for one CopyObject
   std::size_t max_concurrency = 4;                     // parts in flight at once
+  // Time allowed for one request that moves object data (an upload, a
+  // download, a server-side copy), instead of the transport's timeout.
+  Millis transfer_timeout = std::chrono::minutes(15);
 };
 
 struct Call;

@@ -165,6 +165,7 @@ TEST_CASE("s3 client: every request carries its payload hash, MD5 and a signed s
   CHECK(authorization.find("content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-sha256;"
                            "x-amz-security-token") != std::string::npos);
   CHECK(put.path_as_is);
+  CHECK_FALSE(put.timeout); // small in-memory bodies keep the transport's timeout
   const auto& head = captured.transport.sent[1];
   CHECK(test::header_of(head, "x-amz-content-sha256") == std::string(k_empty_sha256));
   CHECK_FALSE(test::header_of(head, "Content-MD5"));
@@ -247,4 +248,18 @@ TEST_CASE("s3 client: bucket and key limits are checked before sending")
   CHECK_THROWS_AS(captured.client.head_object("a/b-bucket", "k"), Error);
   CHECK_THROWS_AS(captured.client.head_object("bucket", std::string(1025, 'k')), Error);
   CHECK(captured.transport.sent.empty());
+}
+
+TEST_CASE("s3 client: requests that move object data get the transfer timeout")
+{
+  ClientOptions options = aws();
+  options.transfer_timeout = std::chrono::minutes(42);
+  Captured captured(options);
+  test::TempDir dir;
+  captured.transport.answer.headers.push_back({"ETag", "\"" + to_hex(*from_base64(md5_base64("data"))) + "\""});
+  captured.client.put_file("credguard-forensics", "f.bin", dir.write("f.bin", "data"));
+  REQUIRE(captured.transport.sent.size() == 1);
+  CHECK(captured.transport.sent[0].timeout == Millis(std::chrono::minutes(42)));
+  REQUIRE(captured.transport.sent[0].body_file);
+  CHECK(captured.transport.sent[0].body_file->length == 4U);
 }
