@@ -260,3 +260,16 @@ TEST_CASE("transport: bodies stream from and to files")
   CHECK(response.body.empty());
   CHECK(test::slurp(dir / "out.txt") == "echo:23456");
 }
+
+TEST_CASE("transport: path_as_is sends dot segments unchanged")
+{
+  HttpServer server([](const test::HttpRequest& request) { return HttpResponse::text(200, request.target); });
+  test::FakeClock clock;
+  NullLog log;
+  auto transport = make_curl_transport(fast_options(), clock, log);
+  Request request;
+  request.url = server.url() + "/bucket/a/./b/../c";
+  CHECK(transport->perform(request).body == "/bucket/a/c");
+  request.path_as_is = true;
+  CHECK(transport->perform(request).body == "/bucket/a/./b/../c");
+}
