@@ -216,7 +216,7 @@ TEST_CASE("web identity: an unreachable or failing STS is unavailable")
   }
 }
 
-TEST_CASE("web identity: a missing token file is an io error; an answer without credentials a data error")
+TEST_CASE("web identity: a missing token file is an io error, an answer without credentials a data error")
 {
   Sts sts;
   test::HttpServer server([](const HttpRequest&) {
