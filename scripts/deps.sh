@@ -13,6 +13,7 @@ build_packages=(
 )
 test_packages=(
   catch2 openssl procps
+  mariadb-server prometheus
 )
 
 case "${1:-}" in
