@@ -67,8 +67,9 @@ TEST_CASE("mysql kind: score-band distribution per product, last month against t
   }
   SECTION("no product with enough rows in both months is UNKNOWN")
   {
-    auto result = runner.run_one("  - {id: bands, title: B, kind: mysql, params: {metric: score_bands}}\n");
+    auto result =
+        runner.run_one("  - {id: bands, title: B, kind: mysql, params: {metric: score_bands, min_rows: 500}}\n");
     CHECK(result.status == Status::unknown);
-    CHECK_THAT(result.detail, Catch::Contains("no product has 100 scored rows"));
+    CHECK_THAT(result.detail, Catch::Contains("no product has 500 scored rows"));
   }
 }
