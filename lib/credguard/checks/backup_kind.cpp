@@ -123,7 +123,7 @@ public:
       result.data["median_bytes"] = middle;
       result.data["deviation_percent"] = deviation;
       auto comparison = fmt::format("{}{} % against the median {} of the {} before it ({} .. {})",
-                                    deviation < 0 ? "-" : "+", format_number(std::fabs(deviation)),
+                                    deviation < 0 ? "-" : "+", format_number(std::round(std::fabs(deviation) * 10) / 10),
                                     format_bytes(static_cast<std::uint64_t>(middle)), sizes.size(),
                                     files[1].name, files[sizes.size()].name);
       if (std::fabs(deviation) > tolerance && newest.bytes > 0) {
