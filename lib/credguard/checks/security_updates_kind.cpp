@@ -161,7 +161,7 @@ public:
     std::vector<std::string> names;
     nlohmann::json packages = nlohmann::json::array();
     for (const auto& [key, item] : pending) {
-      if (names.size() < 15) {
+      if (names.size() < 10) {
         names.push_back(fmt::format("{} {} -> {}", item.package, item.installed, item.available));
       }
       packages.push_back({{"package", item.package}, {"installed", item.installed}, {"available", item.available}});
