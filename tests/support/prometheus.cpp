@@ -35,10 +35,17 @@ void Exporter::set(const std::string& series, double value)
   m_samples[series] = value;
 }
 
+void Exporter::set_counter(const std::string& series, double per_second)
+{
+  std::lock_guard lock(m_mutex);
+  m_counters[series] = Counter{per_second, std::chrono::steady_clock::now()};
+}
+
 void Exporter::remove(const std::string& series)
 {
   std::lock_guard lock(m_mutex);
   m_samples.erase(series);
+  m_counters.erase(series);
 }
 
 std::string Exporter::target() const
@@ -52,6 +59,11 @@ std::string Exporter::render() const
   std::string text;
   for (const auto& [series, value] : m_samples) {
     text += fmt::format("{} {}\n", series, value);
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (const auto& [series, counter] : m_counters) {
+    double seconds = std::chrono::duration<double>(now - counter.since).count();
+    text += fmt::format("{} {}\n", series, counter.per_second * seconds);
   }
   return text;
 }

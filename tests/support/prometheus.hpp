@@ -21,6 +21,8 @@ public:
   // Sets one sample: `series` is a name with optional labels, e.g.
   // http_requests_total{status="500"}.
   void set(const std::string& series, double value);
+  // A counter that grows by `per_second` from now on, so rate() sees it.
+  void set_counter(const std::string& series, double per_second);
   void remove(const std::string& series);
   // host:port, for a scrape configuration.
   std::string target() const;
@@ -28,8 +30,13 @@ public:
 private:
   std::string render() const;
 
+  struct Counter {
+    double per_second = 0;
+    std::chrono::steady_clock::time_point since;
+  };
   mutable std::mutex m_mutex;
   std::map<std::string, double> m_samples;
+  std::map<std::string, Counter> m_counters;
   HttpServer m_server;
 };
 
