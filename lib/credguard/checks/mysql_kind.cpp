@@ -143,7 +143,9 @@ std::vector<CheckResult> measure_stuck_jobs(const CheckDefinition& def, mysql::C
   for (const auto& row : rows.rows) {
     auto age = Millis(count_of(row[3]) * 1000);
     items.push_back(fmt::format("#{} {} processing for {}", row[0].value_or("?"), row[1].value_or("?"),
-                                format_duration(std::chrono::duration_cast<std::chrono::minutes>(age))));
+                                format_duration(age < std::chrono::minutes(1)
+                                                    ? age
+                                                    : std::chrono::duration_cast<std::chrono::minutes>(age))));
     jobs.push_back({{"id", row[0].value_or("")},
                     {"file", row[1].value_or("")},
                     {"created_at", row[2].value_or("")},
