@@ -1,5 +1,4 @@
 #include "harness.hpp"
-
 #include "support/mariadb.hpp"
 #include "support/prometheus.hpp"
 
@@ -83,9 +82,10 @@ TEST_CASE("checklist daily: the database checks of the runbook against MariaDB")
   DbHarness h(db);
   CHECK(h.checklist({"daily", "--only", "database"}) == 2);
   auto table = h.out.str();
-  CHECK_THAT(row(table, "stuck-jobs"), Catch::Equals("FAIL stuck-jobs 1 jobs < 1 jobs #1 lote-a.csv processing for 3h"));
-  CHECK_THAT(row(table, "failed-jobs"), Catch::StartsWith("WARN failed-jobs 1 jobs") &&
-                                           Catch::EndsWith("#2 lote-b.csv: timeout no bureau"));
+  CHECK_THAT(row(table, "stuck-jobs"),
+             Catch::Equals("FAIL stuck-jobs 1 jobs < 1 jobs #1 lote-a.csv processing for 3h"));
+  CHECK_THAT(row(table, "failed-jobs"),
+             Catch::StartsWith("WARN failed-jobs 1 jobs") && Catch::EndsWith("#2 lote-b.csv: timeout no bureau"));
   CHECK_THAT(row(table, "bureau-cache"), Catch::StartsWith("WARN bureau-cache 1 rows"));
   CHECK_THAT(row(table, "db-connections"), Catch::StartsWith("PASS db-connections"));
   CHECK_THAT(table, Catch::Contains("What to do:\n  FAIL stuck-jobs: Read the job's logs"));
@@ -112,7 +112,8 @@ TEST_CASE("checklist daily: an unreachable database is UNKNOWN naming it, exit 3
                                              "\n  user: credguard\n  password: env:CG_DB_PASSWORD\n"
                                              "  connect_timeout: 1s\n");
   CHECK(h.checklist({"daily", "--only", "jobs"}) == 3);
-  CHECK_THAT(row(h.out.str(), "stuck-jobs"), Catch::StartsWith("UNKNOWN stuck-jobs - < 1 jobs MySQL 127.0.0.1:" + port + ": "));
+  CHECK_THAT(row(h.out.str(), "stuck-jobs"),
+             Catch::StartsWith("UNKNOWN stuck-jobs - < 1 jobs MySQL 127.0.0.1:" + port + ": "));
 }
 
 TEST_CASE("checklist weekly: sizes are journaled, and the next week's run reports the growth")
@@ -157,15 +158,15 @@ TEST_CASE("checklist monthly: score-band shifts and inactive users")
     for (auto [count, days] : {std::pair{before, 40}, std::pair{after, 3}}) {
       sql += "INSERT INTO customer_scores (batchJobId, cpf, nome, produto, faixaScore, scoreProbInadimplencia, "
              "dataProcessamento) SELECT 1, LPAD(seq, 11, '0'), 'n', 'CARTAO', '" +
-             std::string(band) + "', 0.2, CURDATE() - INTERVAL " + std::to_string(days) +
-             " DAY FROM seq_1_to_" + std::to_string(count) + ";\n";
+             std::string(band) + "', 0.2, CURDATE() - INTERVAL " + std::to_string(days) + " DAY FROM seq_1_to_" +
+             std::to_string(count) + ";\n";
     }
   }
   db.sql(sql);
   DbHarness h(db);
   CHECK(h.checklist({"monthly"}) == 2);
-  CHECK_THAT(row(h.out.str(), "score-bands"),
-             Catch::StartsWith("FAIL score-bands 1.1 ") && Catch::EndsWith("CARTAO PSI 1.099 (band A 75.0 % -> 25.0 %)"));
+  CHECK_THAT(row(h.out.str(), "score-bands"), Catch::StartsWith("FAIL score-bands 1.1 ") &&
+                                                  Catch::EndsWith("CARTAO PSI 1.099 (band A 75.0 % -> 25.0 %)"));
   CHECK_THAT(row(h.out.str(), "inactive-users"),
              Catch::StartsWith("WARN inactive-users 1 users") && Catch::Contains("ana@credguard.com (last login "));
   CHECK(h.runs("checklist.monthly").size() == 1);

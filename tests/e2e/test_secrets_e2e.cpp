@@ -1,5 +1,4 @@
 #include "binary.hpp"
-
 #include "support/http_server.hpp"
 #include "support/mariadb.hpp"
 #include "support/prometheus.hpp"
@@ -62,20 +61,20 @@ TEST_CASE("e2e: the MySQL password and the Prometheus token in use never reach o
   });
   auto password_file = credguard.home.write("db-password", std::string(k_mariadb_password) + "\n");
   credguard.env["PROM_TOKEN"] = token;
-  auto config = credguard.home.write("config.yaml", db.config_yaml("file:" + password_file.string()) +
-                                                        "prometheus:\n  url: " + proxy.url() +
-                                                        "\n  token: env:PROM_TOKEN\n");
+  auto config =
+      credguard.home.write("config.yaml", db.config_yaml("file:" + password_file.string()) +
+                                              "prometheus:\n  url: " + proxy.url() + "\n  token: env:PROM_TOKEN\n");
   std::vector<ProcessResult> results;
-  results.push_back(credguard.run({"-v", "--config", config.string(), "--output", "json", "checklist", "daily",
-                                   "--only", "database,performance"}));
+  results.push_back(credguard.run(
+      {"-v", "--config", config.string(), "--output", "json", "checklist", "daily", "--only", "database,performance"}));
   results.push_back(credguard.run({"-v", "--config", config.string(), "checklist", "weekly", "--only", "capacity"}));
   results.push_back(credguard.run({"journal", "export"}));
   // Refused credentials: the errors name the server, not the secret.
   credguard.env["PROM_TOKEN"] = "wrong-e2e-fixture-token-41";
   auto wrong_password = credguard.home.write("wrong-password", "wrong-e2e-fixture-password-93\n");
-  auto wrong = credguard.home.write("wrong.yaml", db.config_yaml("file:" + wrong_password.string()) +
-                                                      "prometheus:\n  url: " + proxy.url() +
-                                                      "\n  token: env:PROM_TOKEN\n");
+  auto wrong =
+      credguard.home.write("wrong.yaml", db.config_yaml("file:" + wrong_password.string()) +
+                                             "prometheus:\n  url: " + proxy.url() + "\n  token: env:PROM_TOKEN\n");
   results.push_back(credguard.run({"-v", "--config", wrong.string(), "checklist", "daily", "--only", "performance"}));
 
   auto json = nlohmann::json::parse(results[0].out);
@@ -87,7 +86,7 @@ TEST_CASE("e2e: the MySQL password and the Prometheus token in use never reach o
   CHECK(results[1].exit_code <= 1);
   auto journal_bytes = slurp(credguard.home / "state" / "journal.db");
   for (const std::string& secret : {std::string(k_mariadb_password), token, std::string("wrong-e2e-fixture-token-41"),
-                                   std::string("wrong-e2e-fixture-password-93")}) {
+                                    std::string("wrong-e2e-fixture-password-93")}) {
     INFO(secret);
     for (const auto& result : results) {
       CHECK(result.out.find(secret) == std::string::npos);

@@ -27,8 +27,8 @@ std::string tail_of(const std::filesystem::path& file)
 
 ProcessResult client(const MariaDbEndpoint& server, const std::string& sql, const std::string& database)
 {
-  std::vector<std::string> argv = {find_program("mariadb"), "--no-defaults", "--user=root",
-                                   "--socket=" + server.socket, "--batch", "--skip-column-names"};
+  std::vector<std::string> argv = {find_program("mariadb"),     "--no-defaults", "--user=root",
+                                   "--socket=" + server.socket, "--batch",       "--skip-column-names"};
   if (!database.empty()) {
     argv.push_back(database);
   }
@@ -106,8 +106,8 @@ MariaDbServer::MariaDbServer()
     throw std::runtime_error("mariadbd did not start:\n" + why);
   }
   m_endpoint.pid = m_daemon->pid();
-  mariadb_sql(m_endpoint, std::string("CREATE USER '") + k_mariadb_user + "'@'%' IDENTIFIED BY '" +
-                              k_mariadb_password + "';\nGRANT ALL PRIVILEGES ON *.* TO '" + k_mariadb_user + "'@'%';\n");
+  mariadb_sql(m_endpoint, std::string("CREATE USER '") + k_mariadb_user + "'@'%' IDENTIFIED BY '" + k_mariadb_password +
+                              "';\nGRANT ALL PRIVILEGES ON *.* TO '" + k_mariadb_user + "'@'%';\n");
 }
 
 MariaDbServer::~MariaDbServer()

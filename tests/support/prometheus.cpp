@@ -4,12 +4,12 @@
 
 #include <credguard/core/strings.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
 #include <cstdlib>
 #include <fstream>
-#include <fmt/format.h>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -73,8 +73,8 @@ PrometheusServer::PrometheusServer(const std::string& target)
   m_dir = make_server_dir("credguard-prometheus");
   auto config = m_dir / "prometheus.yml";
   std::ofstream(config) << fmt::format("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-                                        "scrape_configs:\n  - job_name: credguard-test\n"
-                                        "    static_configs:\n      - targets: [\"{}\"]\n",
+                                       "scrape_configs:\n  - job_name: credguard-test\n"
+                                       "    static_configs:\n      - targets: [\"{}\"]\n",
                                        target);
   auto log = m_dir / "prometheus.log";
   for (int attempt = 0; attempt < 3 && !m_daemon; ++attempt) {

@@ -80,8 +80,8 @@ public:
     auto compare = static_cast<std::size_t>(param_number(def, "compare", 7, 1));
 
     CheckResult result;
-    result.threshold = fmt::format("age < {}, size ±{} % of the median", format_duration(max_age),
-                                   format_number(tolerance));
+    result.threshold =
+        fmt::format("age < {}, size ±{} % of the median", format_duration(max_age), format_number(tolerance));
     auto files = list_backups(dir, pattern);
     if (files.empty()) {
       result.status = Status::fail;
@@ -91,8 +91,9 @@ public:
     const auto& newest = files.front();
     auto age = std::max(Millis(0), std::chrono::duration_cast<Millis>(context.clock.now() - newest.modified));
     result.value = static_cast<double>(age.count()) / 3'600'000.0;
-    result.value_text = fmt::format("age {}, {}", format_duration(std::chrono::duration_cast<std::chrono::minutes>(age)),
-                                    format_bytes(newest.bytes));
+    result.value_text =
+        fmt::format("age {}, {}", format_duration(std::chrono::duration_cast<std::chrono::minutes>(age)),
+                    format_bytes(newest.bytes));
     result.status = Status::pass;
     std::vector<std::string> notes;
     notes.push_back(fmt::format("newest {} written {}", newest.name, format_rfc3339_seconds(newest.modified)));
@@ -111,10 +112,11 @@ public:
       sizes.push_back(files[i].bytes);
       previous.push_back({{"file", files[i].name}, {"bytes", files[i].bytes}});
     }
-    result.data = {{"dir", dir.string()},
-                   {"newest", {{"file", newest.name}, {"bytes", newest.bytes},
-                               {"modified", format_rfc3339_seconds(newest.modified)}}},
-                   {"previous", previous}};
+    result.data = {
+        {"dir", dir.string()},
+        {"newest",
+         {{"file", newest.name}, {"bytes", newest.bytes}, {"modified", format_rfc3339_seconds(newest.modified)}}},
+        {"previous", previous}};
     if (sizes.empty()) {
       notes.push_back("no earlier backup to compare its size with");
     } else {
@@ -122,10 +124,10 @@ public:
       double deviation = middle > 0 ? 100.0 * (static_cast<double>(newest.bytes) - middle) / middle : 0.0;
       result.data["median_bytes"] = middle;
       result.data["deviation_percent"] = deviation;
-      auto comparison = fmt::format("{}{} % against the median {} of the {} before it ({} .. {})",
-                                    deviation < 0 ? "-" : "+", format_number(std::round(std::fabs(deviation) * 10) / 10),
-                                    format_bytes(static_cast<std::uint64_t>(middle)), sizes.size(),
-                                    files[1].name, files[sizes.size()].name);
+      auto comparison = fmt::format(
+          "{}{} % against the median {} of the {} before it ({} .. {})", deviation < 0 ? "-" : "+",
+          format_number(std::round(std::fabs(deviation) * 10) / 10), format_bytes(static_cast<std::uint64_t>(middle)),
+          sizes.size(), files[1].name, files[sizes.size()].name);
       if (std::fabs(deviation) > tolerance && newest.bytes > 0) {
         result.status = worst(result.status, Status::warn);
         comparison += fmt::format(", beyond ±{} %", format_number(tolerance));

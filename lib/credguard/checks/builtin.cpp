@@ -22,18 +22,9 @@ KindRegistry builtin_kinds()
     std::vector<std::string> required_config;
   };
   const Planned planned[] = {
-      {"systemd", {}},
-      {"process", {}},
-      {"log_patterns", {}},
-      {"auth_failures", {}},
-      {"access_bursts", {}},
-      {"http", {}},
-      {"tls", {}},
-      {"k8s_nodes", {}},
-      {"k8s_deployments", {}},
-      {"k8s_pods", {}},
-      {"k8s_events", {}},
-      {"drift", {}},
+      {"systemd", {}},         {"process", {}},  {"log_patterns", {}}, {"auth_failures", {}},
+      {"access_bursts", {}},   {"http", {}},     {"tls", {}},          {"k8s_nodes", {}},
+      {"k8s_deployments", {}}, {"k8s_pods", {}}, {"k8s_events", {}},   {"drift", {}},
   };
   for (const auto& kind : planned) {
     registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);

@@ -36,8 +36,7 @@ Sizes read_sizes(mysql::Client& db)
   Sizes sizes;
   sizes.database = db.query("SELECT DATABASE()").scalar().value_or("");
   if (sizes.database.empty()) {
-    throw Error(ErrorKind::config, fmt::format("MySQL {}: no database selected", db.endpoint()),
-                "set mysql.database");
+    throw Error(ErrorKind::config, fmt::format("MySQL {}: no database selected", db.endpoint()), "set mysql.database");
   }
   // information_schema's figures for InnoDB are the engine's estimates,
   // which is what a capacity review needs.

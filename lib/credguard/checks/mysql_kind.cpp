@@ -11,9 +11,9 @@ namespace credguard::checks {
 
 namespace {
 
-const std::vector<std::string> k_metrics = {"connections",    "stuck_jobs",  "failed_jobs", "bureau_expired",
-                                            "inactive_users", "table_sizes", "table_growth", "score_bands",
-                                            "query"};
+const std::vector<std::string> k_metrics = {"connections",    "stuck_jobs",     "failed_jobs",
+                                            "bureau_expired", "inactive_users", "table_sizes",
+                                            "table_growth",   "score_bands",    "query"};
 
 long long count_of(const mysql::Cell& cell)
 {
@@ -134,7 +134,8 @@ std::vector<CheckResult> measure_stuck_jobs(const CheckDefinition& def, mysql::C
   auto older_than = param_duration(def, "older_than", Millis(3'600'000));
   auto limit = static_cast<long long>(param_number(def, "list", 10));
   const std::string where = "FROM batch_jobs WHERE status = ? AND createdAt < NOW() - INTERVAL ? SECOND";
-  auto total = count_of(db.query("SELECT COUNT(*) " + where, {std::string("processing"), seconds(older_than)}).scalar());
+  auto total =
+      count_of(db.query("SELECT COUNT(*) " + where, {std::string("processing"), seconds(older_than)}).scalar());
   auto rows = db.query("SELECT id, fileName, createdAt, TIMESTAMPDIFF(SECOND, createdAt, NOW()) " + where +
                            " ORDER BY createdAt LIMIT ?",
                        {std::string("processing"), seconds(older_than), limit});
@@ -142,10 +143,9 @@ std::vector<CheckResult> measure_stuck_jobs(const CheckDefinition& def, mysql::C
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& row : rows.rows) {
     auto age = Millis(count_of(row[3]) * 1000);
-    items.push_back(fmt::format("#{} {} processing for {}", row[0].value_or("?"), row[1].value_or("?"),
-                                format_duration(age < std::chrono::minutes(1)
-                                                    ? age
-                                                    : std::chrono::duration_cast<std::chrono::minutes>(age))));
+    items.push_back(fmt::format(
+        "#{} {} processing for {}", row[0].value_or("?"), row[1].value_or("?"),
+        format_duration(age < std::chrono::minutes(1) ? age : std::chrono::duration_cast<std::chrono::minutes>(age))));
     jobs.push_back({{"id", row[0].value_or("")},
                     {"file", row[1].value_or("")},
                     {"created_at", row[2].value_or("")},
@@ -216,8 +216,8 @@ std::vector<CheckResult> measure_inactive_users(const CheckDefinition& def, mysq
     users.push_back({{"email", row[0].value_or("")},
                      {"last_login_at", row[1] ? nlohmann::json(*row[1]) : nlohmann::json(nullptr)}});
   }
-  auto detail = total == 0 ? fmt::format("every user logged in within {}", format_duration(inactive_for))
-                           : listing(items, total);
+  auto detail =
+      total == 0 ? fmt::format("every user logged in within {}", format_duration(inactive_for)) : listing(items, total);
   auto result = measured(def, static_cast<double>(total), detail);
   result.data = {{"users", users}, {"inactive_for_seconds", inactive_for.count() / 1000}};
   return {result};

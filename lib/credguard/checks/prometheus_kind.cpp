@@ -53,8 +53,8 @@ public:
       std::vector<std::string> beyond;
       for (const auto& sample : samples) {
         if (!def.threshold.empty() && def.threshold.evaluate(sample.value) != Status::pass && beyond.size() < 5) {
-          beyond.push_back(fmt::format("{} {}", prometheus::format_labels(sample.labels),
-                                       def.threshold.format_value(sample.value)));
+          beyond.push_back(
+              fmt::format("{} {}", prometheus::format_labels(sample.labels), def.threshold.format_value(sample.value)));
         }
       }
       notes.push_back(fmt::format("worst of {} series: {}", samples.size(), prometheus::format_labels(chosen.labels)));
@@ -75,7 +75,7 @@ public:
     for (std::size_t i = 0; i < samples.size() && i < 20; ++i) {
       series.push_back({{"labels", samples[i].labels},
                         {"value", std::isfinite(samples[i].value) ? nlohmann::json(samples[i].value)
-                                                                   : nlohmann::json(format_number(samples[i].value))}});
+                                                                  : nlohmann::json(format_number(samples[i].value))}});
     }
     result.data = {{"query", query}, {"series", series}, {"series_count", samples.size()}};
     return {result};

@@ -168,9 +168,10 @@ public:
     }
     auto lists_age = fmt::format("lists updated {}", format_rfc3339_seconds(newest_list));
     std::string detail =
-        pending.empty() ? "no security update pending" : join(names, ", ") + (pending.size() > names.size()
-                                                                                   ? fmt::format(", and {} more", pending.size() - names.size())
-                                                                                   : "");
+        pending.empty()
+            ? "no security update pending"
+            : join(names, ", ") +
+                  (pending.size() > names.size() ? fmt::format(", and {} more", pending.size() - names.size()) : "");
     result = measured(def, static_cast<double>(pending.size()), detail + " (" + lists_age + ")");
     (void)context;
     result.data = {{"packages", packages}, {"lists", lists.size()}};

@@ -3,10 +3,9 @@
 
 #include <fmt/format.h>
 
-#include <mysql.h>
-
 #include <algorithm>
 #include <mutex>
+#include <mysql.h>
 
 namespace credguard::mysql {
 

@@ -110,9 +110,8 @@ ClientOptions options_from_config(const Config& config)
   ClientOptions options;
   options.url = config.get_string("prometheus.url").value_or("");
   if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
-    throw Error(ErrorKind::config,
-                fmt::format("{}: prometheus.url: expected an http:// or https:// URL, got \"{}\"",
-                            config.origin("prometheus.url"), redact_url(options.url)));
+    throw Error(ErrorKind::config, fmt::format("{}: prometheus.url: expected an http:// or https:// URL, got \"{}\"",
+                                               config.origin("prometheus.url"), redact_url(options.url)));
   }
   options.token = config.get_secret("prometheus.token");
   return options;
@@ -144,9 +143,8 @@ QueryResult parse_query_response(std::string_view body)
     return result;
   }
   if (result.type != "vector") {
-    throw Error(ErrorKind::data,
-                fmt::format("the query returns a {}; a check needs an instant vector or a scalar",
-                            result.type.empty() ? "result of unknown type" : result.type));
+    throw Error(ErrorKind::data, fmt::format("the query returns a {}; a check needs an instant vector or a scalar",
+                                             result.type.empty() ? "result of unknown type" : result.type));
   }
   if (!items.is_array()) {
     throw Error(ErrorKind::data, "a vector result without a list of samples");

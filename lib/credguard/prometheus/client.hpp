@@ -29,8 +29,8 @@ struct Sample {
 
 // The answer to an instant query.
 struct QueryResult {
-  std::string type;             // "vector" or "scalar"
-  std::vector<Sample> samples;  // a scalar has exactly one; an empty vector is "no data"
+  std::string type;            // "vector" or "scalar"
+  std::vector<Sample> samples; // a scalar has exactly one; an empty vector is "no data"
   std::vector<std::string> warnings;
 };
 

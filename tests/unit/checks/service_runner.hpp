@@ -60,8 +60,8 @@ struct ServiceRunner {
   inline static Redactor redactor;
   inline static SystemClock clock;
   inline static NullLog log;
-  std::unique_ptr<Config> config = std::make_unique<Config>(
-      Config::parse("mysql:\n  host: 127.0.0.1\nprometheus:\n  url: http://127.0.0.1:9\n", "cfg.yaml", k_env, redactor));
+  std::unique_ptr<Config> config = std::make_unique<Config>(Config::parse(
+      "mysql:\n  host: 127.0.0.1\nprometheus:\n  url: http://127.0.0.1:9\n", "cfg.yaml", k_env, redactor));
   ServiceClients clients{clock, log};
   std::map<std::string, std::vector<checks::PastResult>, std::less<>> history;
 

@@ -44,10 +44,12 @@ TEST_CASE("debian versions compare the way dpkg compares them")
     CHECK(sign(compare_debian_versions(a, b)) == -sign(compare_debian_versions(b, a)));
     // dpkg itself is the reference.
     auto dpkg = credguard::test::find_program("dpkg");
-    bool less = credguard::test::run_process({dpkg, "--compare-versions", a, "lt", b}, credguard::test::base_env())
-                    .exit_code == 0;
-    bool equal = credguard::test::run_process({dpkg, "--compare-versions", a, "eq", b}, credguard::test::base_env())
-                     .exit_code == 0;
+    bool less =
+        credguard::test::run_process({dpkg, "--compare-versions", a, "lt", b}, credguard::test::base_env()).exit_code ==
+        0;
+    bool equal =
+        credguard::test::run_process({dpkg, "--compare-versions", a, "eq", b}, credguard::test::base_env()).exit_code ==
+        0;
     CHECK(sign(compare_debian_versions(a, b)) == (less ? -1 : equal ? 0 : 1));
   }
 }

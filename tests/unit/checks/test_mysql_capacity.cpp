@@ -60,8 +60,8 @@ TEST_CASE("mysql kind: table sizes and their growth since an earlier run recorde
     CHECK(growth.status == Status::fail);
     REQUIRE(growth.value);
     CHECK(*growth.value == Approx(100).epsilon(0.01));
-    CHECK_THAT(growth.detail, Catch::Contains("(+100 %) in 7d since ") &&
-                                  Catch::Contains("grew most: customer_scores +"));
+    CHECK_THAT(growth.detail,
+               Catch::Contains("(+100 %) in 7d since ") && Catch::Contains("grew most: customer_scores +"));
     CHECK(growth.data["total_bytes"] == total); // recorded for the next run
   }
   SECTION("growth over two weeks is halved to a weekly rate")

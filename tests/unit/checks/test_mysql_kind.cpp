@@ -1,5 +1,4 @@
 #include "service_runner.hpp"
-
 #include "support/daemon.hpp"
 
 #include <catch2/catch.hpp>
@@ -160,8 +159,8 @@ TEST_CASE("mysql kind: a generic query returns one number")
   CHECK_THAT(text.detail, Catch::Contains("\"lote-01.csv\", not a number"));
   auto broken = runner.run_one("  - {id: q, title: Q, kind: mysql, params: {metric: query, sql: \"SELECT FROM\"}}\n");
   CHECK(broken.status == Status::unknown);
-  CHECK_THAT(broken.detail, Catch::Contains("127.0.0.1:" + std::to_string(db.server().port)) &&
-                                Catch::Contains("1064"));
+  CHECK_THAT(broken.detail,
+             Catch::Contains("127.0.0.1:" + std::to_string(db.server().port)) && Catch::Contains("1064"));
 }
 
 TEST_CASE("mysql kind: a database that cannot be reached is UNKNOWN naming it, and does not hang")
@@ -179,8 +178,8 @@ TEST_CASE("mysql kind: a database that cannot be reached is UNKNOWN naming it, a
                             "  - {id: b, title: B, kind: mysql, params: {metric: stuck_jobs}}\n");
   for (const auto& result : results) {
     CHECK(result.status == Status::unknown);
-    CHECK_THAT(result.detail, Catch::Contains("127.0.0.1:" + std::to_string(options.port)) &&
-                                  !Catch::Contains(k_mariadb_password));
+    CHECK_THAT(result.detail,
+               Catch::Contains("127.0.0.1:" + std::to_string(options.port)) && !Catch::Contains(k_mariadb_password));
   }
   options.port = static_cast<unsigned int>(db.server().port);
   options.password = Secret("wrong-fixture-password-22");

@@ -1,5 +1,4 @@
 #include "service_runner.hpp"
-
 #include "support/prometheus.hpp"
 
 #include <catch2/catch.hpp>
@@ -39,9 +38,8 @@ TEST_CASE("prometheus kind: PromQL results from a real Prometheus judged by the 
 
   SECTION("one series below, above and beyond the thresholds")
   {
-    const std::string check =
-        "  - {id: latency, title: L, kind: prometheus, params: {query: api_latency_ms}, "
-        "threshold: {warn: 200, crit: 500, unit: ms}}\n";
+    const std::string check = "  - {id: latency, title: L, kind: prometheus, params: {query: api_latency_ms}, "
+                              "threshold: {warn: 200, crit: 500, unit: ms}}\n";
     auto pass = runner.run_one(check);
     CHECK(pass.status == Status::pass);
     CHECK(pass.value == 120);
@@ -60,9 +58,9 @@ TEST_CASE("prometheus kind: PromQL results from a real Prometheus judged by the 
   }
   SECTION("several series: the worst decides and is named")
   {
-    auto result = runner.run_one(
-        "  - {id: conns, title: C, kind: prometheus, threshold: {warn: 80, crit: 95, unit: \"%\"},"
-        " params: {query: \"100 * db_connections_in_use / on(pool) db_connections_max\"}}\n");
+    auto result =
+        runner.run_one("  - {id: conns, title: C, kind: prometheus, threshold: {warn: 80, crit: 95, unit: \"%\"},"
+                       " params: {query: \"100 * db_connections_in_use / on(pool) db_connections_max\"}}\n");
     CHECK(result.status == Status::warn);
     CHECK(result.value == 90);
     CHECK_THAT(result.detail, Catch::StartsWith("worst of 2 series: {") && Catch::Contains("pool=\"batch\""));

@@ -29,9 +29,10 @@ CheckResult run_on(const std::filesystem::path& root)
   static test::FakeClock clock;
   static auto config = Config::parse("", "cfg.yaml", g_no_env, redactor);
   static auto kinds = builtin_kinds();
-  auto runbook = parse_runbook("name: t\nchecks:\n  - {id: updates, title: U, kind: security_updates, params: {root: \"" +
-                                   root.string() + "\"}, threshold: {warn: 1, unit: packages}}\n",
-                               "rb.yaml", config, Millis(60'000));
+  auto runbook =
+      parse_runbook("name: t\nchecks:\n  - {id: updates, title: U, kind: security_updates, params: {root: \"" +
+                        root.string() + "\"}, threshold: {warn: 1, unit: packages}}\n",
+                    "rb.yaml", config, Millis(60'000));
   validate_runbook(runbook, kinds);
   auto results = run_runbook(runbook, kinds, EngineContext{config, clock, log, clients, "/proc"}, {}).report.results;
   REQUIRE(results.size() == 1);
@@ -110,8 +111,8 @@ TEST_CASE("security_updates kind: installed packages with a newer version in a s
   }
   SECTION("compressed lists are read through apt-helper")
   {
-    auto list = root.write(
-        "var/lib/apt/lists/security.debian.org_dists_bookworm-security_main_binary-amd64_Packages", k_security);
+    auto list = root.write("var/lib/apt/lists/security.debian.org_dists_bookworm-security_main_binary-amd64_Packages",
+                           k_security);
     auto gzip = test::run_process({test::find_program("gzip"), list.string()}, test::base_env());
     REQUIRE(gzip.exit_code == 0);
     auto result = run_on(root.path());
@@ -163,8 +164,8 @@ TEST_CASE("security_updates kind: on this Debian host it agrees with apt")
   for (std::string line; std::getline(lines, line);) {
     auto slash = line.find('/');
     auto space = line.find(' ');
-    if (slash == std::string::npos || space == std::string::npos || line.substr(slash, space - slash).find("-security") ==
-                                                                         std::string::npos) {
+    if (slash == std::string::npos || space == std::string::npos ||
+        line.substr(slash, space - slash).find("-security") == std::string::npos) {
       continue;
     }
     INFO(line);

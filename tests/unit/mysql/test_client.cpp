@@ -47,7 +47,8 @@ Error error_of(mysql::Client& client, const std::string& sql, const std::vector<
 TEST_CASE("mysql: rows come back as text with NULL distinct from the empty string")
 {
   PlatformDatabase db;
-  db.sql("INSERT INTO users (email, nome, lastLoginAt) VALUES ('a@x', '', NULL), ('b@x', 'Bia', '2026-11-01 10:00:00');");
+  db.sql(
+      "INSERT INTO users (email, nome, lastLoginAt) VALUES ('a@x', '', NULL), ('b@x', 'Bia', '2026-11-01 10:00:00');");
   auto client = mysql::make_client(options_for(db));
   for (bool prepared : {false, true}) {
     INFO("prepared: " << prepared);
@@ -76,7 +77,7 @@ TEST_CASE("mysql: bound parameters are values, never SQL")
   const std::string hostile = "x' OR '1'='1";
   CHECK(client->query("SELECT id FROM users WHERE email = ?", {hostile}).rows.empty());
   for (const std::string& text : {hostile, std::string("back\\slash \"quoted\" ; DROP TABLE users; --"),
-                                 std::string("accents: ç ã é"), std::string(5000, 'z')}) {
+                                  std::string("accents: ç ã é"), std::string(5000, 'z')}) {
     auto echoed = client->query("SELECT ? AS v", {text});
     CHECK(echoed.scalar() == std::optional<std::string>(text));
   }
@@ -262,5 +263,6 @@ TEST_CASE("mysql: connection options come from the mysql.* keys")
   auto with_socket = Config::parse("mysql:\n  socket: /run/mysqld/mysqld.sock\n", "cfg.yaml", env, redactor);
   CHECK(mysql::options_from_config(with_socket).endpoint() == "/run/mysqld/mysqld.sock");
   auto bad_port = Config::parse("mysql:\n  port: 70000\n", "cfg.yaml", env, redactor);
-  CHECK_THROWS_WITH(mysql::options_from_config(bad_port), Catch::Contains("cfg.yaml:2") && Catch::Contains("mysql.port"));
+  CHECK_THROWS_WITH(mysql::options_from_config(bad_port),
+                    Catch::Contains("cfg.yaml:2") && Catch::Contains("mysql.port"));
 }

@@ -111,13 +111,13 @@ TEST_CASE("prometheus: instant queries against a real Prometheus scraping a test
   {
     auto e = error_of(*client, "sum(rate(");
     CHECK(e.kind() == ErrorKind::data);
-    CHECK_THAT(e.what(), Catch::Contains("HTTP 400") && Catch::Contains("bad_data") &&
-                             Catch::Contains("parse error") && Catch::Contains("'sum(rate('") &&
-                             Catch::Contains(server.url()));
+    CHECK_THAT(e.what(), Catch::Contains("HTTP 400") && Catch::Contains("bad_data") && Catch::Contains("parse error") &&
+                             Catch::Contains("'sum(rate('") && Catch::Contains(server.url()));
   }
   SECTION("an execution error (422) is a data error")
   {
-    auto e = error_of(*client, "label_replace({__name__=~\"up|scrape_samples_scraped\"}, \"__name__\", \"x\", \"\", \"\")");
+    auto e =
+        error_of(*client, "label_replace({__name__=~\"up|scrape_samples_scraped\"}, \"__name__\", \"x\", \"\", \"\")");
     CHECK(e.kind() == ErrorKind::data);
     CHECK_THAT(e.what(), Catch::Contains("HTTP 422") && Catch::Contains("execution"));
   }

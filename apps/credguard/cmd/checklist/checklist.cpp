@@ -53,17 +53,14 @@ void journal_run(Context& ctx, const checks::ChecklistReport& report, const nloh
   }
   auto summary = checks::to_json(report)["summary"];
   try {
-    ctx.journal().append(
-        journal::EntryDraft{ctx.command_line(),
-                            "",
-                            "checklist." + report.name,
-                            host_name(),
-                            to_lower(checks::to_string(report.overall())),
-                            "",
-                            {{"summary", summary},
-                             {"problems", problems},
-                             {"duration_ms", report.duration.count()},
-                             {"data", data}}});
+    ctx.journal().append(journal::EntryDraft{
+        ctx.command_line(),
+        "",
+        "checklist." + report.name,
+        host_name(),
+        to_lower(checks::to_string(report.overall())),
+        "",
+        {{"summary", summary}, {"problems", problems}, {"duration_ms", report.duration.count()}, {"data", data}}});
   } catch (const Error& e) {
     // A checklist changes nothing: report it anyway, and say it was not recorded.
     ctx.log().warn(fmt::format("this run was not recorded in the journal: {}", e.what()));
