@@ -104,6 +104,18 @@ const std::vector<Section>& schema()
            {"namespace", Type::string, "namespace of the serving workloads"},
            {"in_cluster", Type::boolean, "use the pod's service account"},
        }},
+      {"s3",
+       "S3 object storage: forensic copies and backups (credentials: AWS environment, profiles, web identity)",
+       {
+           {"endpoint", Type::string, "endpoint URL for MinIO/Ceph (default: https://s3.REGION.amazonaws.com)"},
+           {"region", Type::string, "signing region (default: $AWS_REGION, $AWS_DEFAULT_REGION, profile, us-east-1)"},
+           {"profile", Type::string, "AWS profile to use instead of the environment's credentials"},
+           {"addressing_style", Type::string, "auto, path or virtual (auto: path-style on a custom endpoint)"},
+           {"forensic_bucket", Type::string, "bucket with Object Lock enabled for quarantine copies"},
+           {"backup_bucket", Type::string, "bucket for database backups"},
+           {"object_lock_mode", Type::string, "COMPLIANCE (default) or GOVERNANCE for forensic copies"},
+           {"object_lock_retention", Type::duration, "how long forensic copies stay locked (default 1825d)"},
+       }},
       {"registry",
        "the MLflow model registry",
        {
