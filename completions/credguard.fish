@@ -4,7 +4,7 @@ function __credguard_path
     for word in (commandline -opc)[2..-1]
         set -l candidate (string trim -- "$cg_path $word")
         switch $candidate
-            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
+            case 'checklist' 'checklist daily' 'checklist weekly' 'checklist monthly' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
                 set cg_path $candidate
         end
     end
@@ -21,7 +21,7 @@ complete -c credguard -n 'test "(__credguard_path)" = ''' -s v -x -d 'More detai
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l no-color -x -d 'No colour (also: NO_COLOR)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
-complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -a 'daily'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -a 'daily weekly monthly'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
@@ -43,6 +43,30 @@ complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l acto
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l only -x -d 'Run only these checks (ids or tags, comma-separated)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l skip -x -d 'Leave out these checks (ids or tags, comma-separated)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l runbook -rF -d 'Read the check definitions from FILE'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l only -x -d 'Run only these checks (ids or tags, comma-separated)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l skip -x -d 'Leave out these checks (ids or tags, comma-separated)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist weekly'' -l runbook -rF -d 'Read the check definitions from FILE'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l only -x -d 'Run only these checks (ids or tags, comma-separated)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l skip -x -d 'Leave out these checks (ids or tags, comma-separated)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist monthly'' -l runbook -rF -d 'Read the check definitions from FILE'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -a 'list show verify export'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'

@@ -13,6 +13,7 @@ build_packages=(
 )
 test_packages=(
   catch2 openssl procps
+  mariadb-server prometheus
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
 )
 

@@ -88,6 +88,7 @@ const std::vector<Section>& schema()
            {"password", Type::secret, "password (env:NAME or file:/path)"},
            {"database", Type::string, "database name (default credguard)"},
            {"connect_timeout", Type::duration, "time to connect (default 5s)"},
+           {"read_timeout", Type::duration, "time to wait for a query's answer (default 30s)"},
        }},
       {"prometheus",
        "the Prometheus server",
