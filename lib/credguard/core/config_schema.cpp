@@ -103,6 +103,18 @@ const std::vector<Section>& schema()
            {"namespace", Type::string, "namespace of the serving workloads"},
            {"in_cluster", Type::boolean, "use the pod's service account"},
        }},
+      {"triage",
+       "the guard-trip decision tree (credguard triage); a value on a band edge belongs to the band above",
+       {
+           {"risk_monitor_from", Type::number, "risk score from which the low band is 'monitor' rather than 'investigate' (default 0.3)"},
+           {"risk_false_positive_below", Type::number, "risk scores below this are false positives (default 0.5)"},
+           {"risk_rollback_from", Type::number, "risk scores from this up are legitimate incidents: roll back (default 0.8)"},
+           {"heartbeat_suspicious_from", Type::integer, "heartbeat misses from which a medium score is legitimate (default 3)"},
+           {"heartbeat_compromise_from", Type::integer, "heartbeat misses from which compromise is likely (default 5)"},
+           {"several_capsules", Type::integer, "capsules tripping at once that point to a shared cause (default 2)"},
+           {"capsule_window", Type::duration, "batch triage: trips this close in time count as at once (default 5m)"},
+           {"scenario_dir", Type::string, "directory of incident scenarios (<name>.yaml) replacing or adding to the embedded ones"},
+       }},
       {"registry",
        "the MLflow model registry",
        {
