@@ -100,6 +100,9 @@ public:
       }
       return {std::string(trim(node.Scalar())), ""};
     }
+    if (node.IsMap() && !node["do"] && node.size() == 1) {
+      fail(node, key, "a step is text or {do, run}: quote a step whose text contains \": \"");
+    }
     only_keys(node, key, {"do", "run"});
     PlaybookStep out{text(node, "do"), ""};
     if (node["run"] && !node["run"].IsNull()) {
