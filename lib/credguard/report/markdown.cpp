@@ -101,7 +101,7 @@ std::string milestone_row(const char* name, const Milestone& m, const Milestone&
   std::string since = "-";
   if (!m.time.empty()) {
     if (auto d = between(detected, m)) {
-      since = format_duration(*d);
+      since = d->count() == 0 ? "0s" : format_duration(*d);
     } else if (auto before = between(m, detected)) {
       since = "-" + format_duration(*before);
     }
@@ -143,7 +143,7 @@ std::string detection(const Postmortem& pm)
     const auto& t = *pm.triage;
     const auto& inputs = t.contains("inputs") ? t["inputs"] : nlohmann::json::object();
     const auto& severity = t.contains("severity") ? t["severity"] : nlohmann::json::object();
-    out += fmt::format("Triage decision (credguard triage, {}):\n\n", pm.detected.source);
+    out += fmt::format("Triage decision, journal entry {}:\n\n", pm.triage_seq);
     out += header({"Field", "Value"});
     out += row({"Decision", fmt::format("{}: {}", json_text(t, "decision"), json_text(t, "action"))});
     out += row({"Severity", fmt::format("{} {}: respond within {}, escalate to {}", json_text(severity, "level"),

@@ -63,7 +63,8 @@ std::string describe(const journal::Entry& e)
     auto ok = std::count_if(endpoints.begin(), endpoints.end(), [](const nlohmann::json& ep) {
       return ep.is_object() && flag(ep, "ok");
     });
-    return fmt::format("{}/{} endpoints ok", ok, endpoints.size());
+    auto error = field(evidence, "error");
+    return fmt::format("{}/{} endpoints ok{}", ok, endpoints.size(), error.empty() ? "" : ": " + error);
   }
   for (const char* key : {"error", "message", "problem"}) {
     if (auto text = field(evidence, key); !text.empty()) {
@@ -164,6 +165,7 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
     }
     if (action == "triage.decision" && !pm.triage) {
       pm.triage = evidence;
+      pm.triage_seq = e.seq;
       pm.detected = at(e);
       if (auto time = field(evidence.value("inputs", nlohmann::json::object()), "time"); !time.empty()) {
         pm.started = {time, fmt::format("entry {} (GuardTrip event time)", e.seq)};
@@ -195,7 +197,8 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
       }
     }
   }
-  if (pm.started.time.empty()) {
+  // T0 as the responders recorded it beats the moment the guard tripped.
+  if (!freeze_t0.time.empty()) {
     pm.started = freeze_t0;
   }
   return pm;

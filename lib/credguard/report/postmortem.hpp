@@ -75,11 +75,12 @@ struct Postmortem {
   std::vector<std::string> targets; // what was acted on, first seen first
   std::vector<std::string> actors;
   std::vector<TimelineRow> timeline; // every entry but postmortem.*
-  Milestone started;   // the GuardTrip event time, else revoke.freeze t0
+  Milestone started;   // the t0 of a *.freeze step, else the GuardTrip event time
   Milestone detected;  // the first triage.decision, else the first entry
   Milestone blocked;   // the first *.denylist entry that is ok
   Milestone recovered; // the first *.alias entry that is ok
   std::optional<nlohmann::json> triage; // evidence of the first triage.decision
+  std::int64_t triage_seq = 0;
   std::vector<PurgeRow> purges;
   std::vector<AliasChange> aliases;
   std::vector<TimelineRow> failures; // entries whose outcome is failed
