@@ -85,8 +85,8 @@ std::string context(const Postmortem& pm)
   std::string out = "## 1. Context\n\n";
   out += std::string(k_marker) + "what happened and its impact: who and what was affected, and for how long.\n\n";
   if (!pm.timeline.empty()) {
-    out += fmt::format("From the journal: {} steps between {} and {}", pm.timeline.size(), pm.timeline.front().time,
-                       pm.timeline.back().time);
+    out += fmt::format("From the journal: {} step{} between {} and {}", pm.timeline.size(),
+                       pm.timeline.size() == 1 ? "" : "s", pm.timeline.front().time, pm.timeline.back().time);
     if (pm.triage) {
       out += fmt::format("; triage called it {} ({})", json_text(*pm.triage, "decision"),
                          json_text((*pm.triage)["severity"], "level"));

@@ -152,9 +152,7 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
     if (action.starts_with("postmortem.")) {
       continue;
     }
-    if (action != "triage.decision") {
-      add_unique(pm.targets, e.what.target);
-    }
+    add_unique(pm.targets, e.what.target);
     TimelineRow row{e.seq, e.time, e.who.actor, action, e.what.target, e.what.outcome, describe(e)};
     pm.timeline.push_back(row);
     if (e.what.outcome == "failed") {

@@ -79,14 +79,14 @@ void low_band(Verdict& v, double risk, const Thresholds& t)
                       fmt::format("compromise band ({} >= {}) contradicts the low score: monitor",
                                   *e.heartbeat_misses, t.heartbeat_compromise_from)});
     v.decision = Decision::monitor;
-    v.action = "Not confirmed either way: watch the capsule and triage again if the score rises";
+    v.action = "not confirmed either way: watch the capsule, triage again if the score or the misses rise";
     v.severity = Severity::p3;
     return;
   }
   v.decision = Decision::false_positive;
   v.action = risk < t.risk_monitor_from
-                 ? "False positive: find why the guard tripped, adjust thresholds, update monitoring rules"
-                 : "False positive: adjust thresholds, update monitoring rules, keep monitoring the capsule";
+                 ? "find why the guard tripped, adjust thresholds, update monitoring rules"
+                 : "adjust thresholds, update monitoring rules, keep monitoring the capsule";
   v.severity = Severity::p4;
 }
 
@@ -106,7 +106,7 @@ void high_band(Verdict& v, double risk, const Thresholds& t)
                       fmt::format("compromise band (>= {}): severity P1", t.heartbeat_compromise_from)});
   }
   v.decision = Decision::legitimate;
-  v.action = "Legitimate incident: proceed with rollback";
+  v.action = "proceed with rollback";
   v.severity = widespread || compromise ? Severity::p1 : Severity::p2;
 }
 
@@ -120,7 +120,7 @@ void medium_band(Verdict& v, double risk, const Thresholds& t)
   if (!e.heartbeat_misses) {
     v.path.push_back({"heartbeat misses", "unknown", "needed to decide this band: investigate"});
     v.decision = Decision::investigate;
-    v.action = "Investigate: collect the heartbeat misses (attestor, sidecar watcher) and triage again";
+    v.action = "collect the heartbeat misses (attestor, sidecar watcher) and triage again";
     v.severity = Severity::p3;
     return;
   }
@@ -130,7 +130,7 @@ void medium_band(Verdict& v, double risk, const Thresholds& t)
     v.path.push_back({"heartbeat misses", value,
                       fmt::format("{} < {}: network issue, false positive", misses, t.heartbeat_suspicious_from)});
     v.decision = Decision::false_positive;
-    v.action = "False positive (network issue): check connectivity to the capsule, update monitoring rules";
+    v.action = "network issue: check connectivity to the capsule, update monitoring rules";
     v.severity = Severity::p4;
     return;
   }
@@ -139,7 +139,7 @@ void medium_band(Verdict& v, double risk, const Thresholds& t)
                       fmt::format("compromise band ({} >= {}): legitimate incident, no context lowers it", misses,
                                   t.heartbeat_compromise_from)});
     v.decision = Decision::legitimate;
-    v.action = "Legitimate incident: proceed with rollback";
+    v.action = "proceed with rollback";
     v.severity = Severity::p1;
     return;
   }
@@ -152,13 +152,13 @@ void medium_band(Verdict& v, double risk, const Thresholds& t)
       v.path.push_back(std::move(step));
     }
     v.decision = Decision::investigate;
-    v.action = "Investigate: confirm the misses are not explained by the context before rolling back";
+    v.action = "confirm whether the context explains the misses before rolling back";
     v.severity = Severity::p3;
     return;
   }
   v.path.push_back({"context", "none", "no maintenance window, recent deploy or shared cause: legitimate"});
   v.decision = Decision::legitimate;
-  v.action = "Legitimate incident: proceed with rollback";
+  v.action = "proceed with rollback";
   v.severity = Severity::p2;
 }
 

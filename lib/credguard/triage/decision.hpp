@@ -37,7 +37,7 @@ struct Step {
 struct Verdict {
   GuardTripEvent event;
   Decision decision = Decision::investigate;
-  std::string action; // what to do, one line
+  std::string action; // what to do, one line: "proceed with rollback"
   std::vector<Step> path;
   std::string risk_level;     // the tree's branch: low, medium, high
   std::string risk_band;      // the risk table's row: "0.5-0.8"
