@@ -71,8 +71,8 @@ std::string head(const Postmortem& pm)
   }
   if (pm.triage) {
     const auto& severity = (*pm.triage)["severity"];
-    out += fmt::format("- **Severity:** {} ({}) from triage\n", json_text(severity, "level"),
-                       json_text(severity, "name"));
+    out +=
+        fmt::format("- **Severity:** {} ({}) from triage\n", json_text(severity, "level"), json_text(severity, "name"));
   }
   out += fmt::format("- **Targets:** {}\n", pm.targets.empty() ? "none journaled" : join(pm.targets, ", "));
   out += fmt::format("- **People:** {}\n\n", pm.actors.empty() ? "none journaled" : join(pm.actors, ", "));
@@ -124,9 +124,9 @@ std::string timeline(const Postmortem& pm)
   auto measure = [](std::optional<Millis> d, const char* unknown) {
     return d ? format_duration(*d) : std::string(unknown);
   };
-  out += fmt::format("\n- Time to detect: {}\n",
-                     measure(between(pm.started, pm.detected),
-                             "unknown (no GuardTrip event time or freeze t0 in the journal)"));
+  out +=
+      fmt::format("\n- Time to detect: {}\n", measure(between(pm.started, pm.detected),
+                                                      "unknown (no GuardTrip event time or freeze t0 in the journal)"));
   out += fmt::format("- Time to block traffic: {}\n",
                      measure(between(pm.detected, pm.blocked), "not blocked according to the journal"));
   out += fmt::format("- Time to recover: {}\n\n",
@@ -231,8 +231,9 @@ std::string action_plan(const Postmortem& pm)
 {
   std::string out = "## 7. Action plan\n\n";
   if (pm.actions.empty()) {
-    return out + std::string(k_marker) + "concrete steps against recurrence, each with an owner and a due date "
-                                         "(credguard postmortem ID --action \"text;owner;YYYY-MM-DD\").\n";
+    return out + std::string(k_marker) +
+           "concrete steps against recurrence, each with an owner and a due date "
+           "(credguard postmortem ID --action \"text;owner;YYYY-MM-DD\").\n";
   }
   out += header({"Action", "Owner", "Due"});
   for (const auto& a : pm.actions) {

@@ -60,9 +60,8 @@ std::string describe(const journal::Entry& e)
   }
   if (evidence.is_object() && evidence.contains("endpoints") && evidence["endpoints"].is_array()) {
     const auto& endpoints = evidence["endpoints"];
-    auto ok = std::count_if(endpoints.begin(), endpoints.end(), [](const nlohmann::json& ep) {
-      return ep.is_object() && flag(ep, "ok");
-    });
+    auto ok = std::count_if(endpoints.begin(), endpoints.end(),
+                            [](const nlohmann::json& ep) { return ep.is_object() && flag(ep, "ok"); });
     auto error = field(evidence, "error");
     return fmt::format("{}/{} endpoints ok{}", ok, endpoints.size(), error.empty() ? "" : ": " + error);
   }
@@ -98,9 +97,8 @@ ActionItem parse_action_item(std::string_view spec)
                 "for example: --action \"Alert on ETL lag over 15 minutes;data-eng;2026-12-15\"");
   }
   ActionItem item{std::string(trim(fields[0])), std::string(trim(fields[1])), std::string(trim(fields[2]))};
-  for (auto [name, value] : {std::pair<const char*, const std::string*>{"text", &item.text},
-                             {"owner", &item.owner},
-                             {"due", &item.due}}) {
+  for (auto [name, value] :
+       {std::pair<const char*, const std::string*>{"text", &item.text}, {"owner", &item.owner}, {"due", &item.due}}) {
     if (value->empty()) {
       throw Error(ErrorKind::usage, fmt::format("--action \"{}\": the {} is empty", spec, name));
     }

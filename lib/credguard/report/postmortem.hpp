@@ -60,7 +60,7 @@ struct AliasChange {
 
 // A moment of the incident, with the entry that established it.
 struct Milestone {
-  std::string time; // RFC 3339; empty when the journal does not know it
+  std::string time;   // RFC 3339; empty when the journal does not know it
   std::string source; // e.g. "entry 4 (revoke.denylist)"
 };
 
@@ -71,19 +71,19 @@ struct Postmortem {
   std::string generated_at;
   std::string generator; // "credguard 0.1.0"
   journal::VerifyResult verify;
-  std::size_t entry_count = 0; // entries of this incident
+  std::size_t entry_count = 0;      // entries of this incident
   std::vector<std::string> targets; // what was acted on, first seen first
   std::vector<std::string> actors;
-  std::vector<TimelineRow> timeline; // every entry but postmortem.*
-  Milestone started;   // the t0 of a *.freeze step, else the GuardTrip event time
-  Milestone detected;  // the first triage.decision, else the first entry
-  Milestone blocked;   // the first *.denylist entry that is ok
-  Milestone recovered; // the first *.alias entry that is ok
+  std::vector<TimelineRow> timeline;    // every entry but postmortem.*
+  Milestone started;                    // the t0 of a *.freeze step, else the GuardTrip event time
+  Milestone detected;                   // the first triage.decision, else the first entry
+  Milestone blocked;                    // the first *.denylist entry that is ok
+  Milestone recovered;                  // the first *.alias entry that is ok
   std::optional<nlohmann::json> triage; // evidence of the first triage.decision
   std::int64_t triage_seq = 0;
   std::vector<PurgeRow> purges;
   std::vector<AliasChange> aliases;
-  std::vector<TimelineRow> failures; // entries whose outcome is failed
+  std::vector<TimelineRow> failures;    // entries whose outcome is failed
   std::vector<std::string> root_causes; // postmortem.root_cause
   std::vector<std::string> lessons;     // postmortem.lesson
   std::vector<ActionItem> actions;      // postmortem.action

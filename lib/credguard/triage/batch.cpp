@@ -26,7 +26,8 @@ std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& event
       timed.push_back(i);
     }
   }
-  std::stable_sort(timed.begin(), timed.end(), [&](std::size_t a, std::size_t b) { return *events[a].time < *events[b].time; });
+  std::stable_sort(timed.begin(), timed.end(),
+                   [&](std::size_t a, std::size_t b) { return *events[a].time < *events[b].time; });
   // Sliding window [t - window, t + window] over the events sorted by time,
   // with a count per capsule inside it.
   std::unordered_map<std::string_view, std::size_t> inside;

@@ -19,8 +19,8 @@ struct BatchItem {
 // The outcome of triaging a stream of events.
 struct BatchResult {
   std::vector<BatchItem> items;
-  std::size_t lines = 0;   // non-blank lines read
-  std::size_t ignored = 0; // events of another type than GuardTrip
+  std::size_t lines = 0;               // non-blank lines read
+  std::size_t ignored = 0;             // events of another type than GuardTrip
   std::array<std::size_t, 4> counts{}; // by Decision
 
   std::size_t count(Decision decision) const { return counts.at(static_cast<std::size_t>(decision)); }

@@ -76,17 +76,16 @@ void low_band(Verdict& v, double risk, const Thresholds& t)
                     fmt::format("low ({} < {}): false positive", number(risk), number(t.risk_false_positive_below))});
   if (e.heartbeat_misses && *e.heartbeat_misses >= t.heartbeat_compromise_from) {
     v.path.push_back({"heartbeat misses", std::to_string(*e.heartbeat_misses),
-                      fmt::format("compromise band ({} >= {}) contradicts the low score: monitor",
-                                  *e.heartbeat_misses, t.heartbeat_compromise_from)});
+                      fmt::format("compromise band ({} >= {}) contradicts the low score: monitor", *e.heartbeat_misses,
+                                  t.heartbeat_compromise_from)});
     v.decision = Decision::monitor;
     v.action = "not confirmed either way: watch the capsule, triage again if the score or the misses rise";
     v.severity = Severity::p3;
     return;
   }
   v.decision = Decision::false_positive;
-  v.action = risk < t.risk_monitor_from
-                 ? "find why the guard tripped, adjust thresholds, update monitoring rules"
-                 : "adjust thresholds, update monitoring rules, keep monitoring the capsule";
+  v.action = risk < t.risk_monitor_from ? "find why the guard tripped, adjust thresholds, update monitoring rules"
+                                        : "adjust thresholds, update monitoring rules, keep monitoring the capsule";
   v.severity = Severity::p4;
 }
 
@@ -173,9 +172,9 @@ std::string model_ref(const GuardTripEvent& e)
 std::string retriage(const Verdict& v, std::string_view incident)
 {
   const auto& e = v.event;
-  std::string command = fmt::format("credguard triage --incident {} --risk-score {} --heartbeat-misses {}",
-                                    shell_quote(incident), number(e.risk_score.value_or(0)),
-                                    e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "N");
+  std::string command =
+      fmt::format("credguard triage --incident {} --risk-score {} --heartbeat-misses {}", shell_quote(incident),
+                  number(e.risk_score.value_or(0)), e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "N");
   for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--tenant", &e.tenant},
                              {"--capsule", &e.capsule},
                              {"--model", &e.model}}) {
@@ -256,9 +255,9 @@ std::vector<NextStep> next_steps(const Verdict& v, std::string_view incident)
   const auto& e = v.event;
   std::string model = shell_quote(model_ref(e));
   std::string inc = shell_quote(incident);
-  std::string reason = shell_quote(
-      fmt::format("guard trip: risk {}, {} heartbeat misses", number(e.risk_score.value_or(0)),
-                  e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "unknown"));
+  std::string reason =
+      shell_quote(fmt::format("guard trip: risk {}, {} heartbeat misses", number(e.risk_score.value_or(0)),
+                              e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "unknown"));
   std::string rollback = fmt::format("credguard rollback {} --incident {} --reason {}", model, inc, reason);
   std::string quarantine = fmt::format("credguard quarantine {} --incident {} --reason {}", model, inc, reason);
   switch (v.decision) {

@@ -189,8 +189,8 @@ void check_inputs(const GuardTripEvent& event, std::string_view where)
     fail(where, "heartbeat_misses", fmt::format("expected at least 0, got {}", *event.heartbeat_misses));
   }
   if (!event.model.empty() && !valid_model_ref(event.model)) {
-    fail(where, "model", fmt::format("expected MODEL or MODEL@VERSION (letters, digits, . _ -), got \"{}\"",
-                                     event.model));
+    fail(where, "model",
+         fmt::format("expected MODEL or MODEL@VERSION (letters, digits, . _ -), got \"{}\"", event.model));
   }
   if (event.capsules_affected < 1) {
     fail(where, "capsules_affected", fmt::format("expected at least 1, got {}", event.capsules_affected));
@@ -199,15 +199,15 @@ void check_inputs(const GuardTripEvent& event, std::string_view where)
 
 nlohmann::json to_json(const GuardTripEvent& event)
 {
-  nlohmann::json out = {{"risk_score", event.risk_score ? nlohmann::json(*event.risk_score) : nlohmann::json()},
-                        {"heartbeat_misses",
-                         event.heartbeat_misses ? nlohmann::json(*event.heartbeat_misses) : nlohmann::json()},
-                        {"tenant_id", event.tenant},
-                        {"capsule_hash", event.capsule},
-                        {"model", event.model},
-                        {"maintenance", event.maintenance},
-                        {"recent_deploy", event.recent_deploy},
-                        {"capsules_affected", event.capsules_affected}};
+  nlohmann::json out = {
+      {"risk_score", event.risk_score ? nlohmann::json(*event.risk_score) : nlohmann::json()},
+      {"heartbeat_misses", event.heartbeat_misses ? nlohmann::json(*event.heartbeat_misses) : nlohmann::json()},
+      {"tenant_id", event.tenant},
+      {"capsule_hash", event.capsule},
+      {"model", event.model},
+      {"maintenance", event.maintenance},
+      {"recent_deploy", event.recent_deploy},
+      {"capsules_affected", event.capsules_affected}};
   out["time"] = event.time ? nlohmann::json(format_rfc3339(*event.time)) : nlohmann::json();
   return out;
 }

@@ -24,9 +24,8 @@ std::string next_incident_id(SystemTime now, const std::vector<std::string>& exi
       continue;
     }
     auto digits = std::string_view(id).substr(prefix.size());
-    bool numeric = digits.size() >= 3 && std::all_of(digits.begin(), digits.end(), [](char c) {
-                     return c >= '0' && c <= '9';
-                   });
+    bool numeric =
+        digits.size() >= 3 && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (numeric) {
       if (auto n = parse_int(digits)) {
         highest = std::max(highest, *n);

@@ -37,8 +37,9 @@ public:
     for (const auto& entry : map) {
       auto key = entry.first.as<std::string>();
       if (keys.count(key) == 0) {
-        fail(entry.first, key, fmt::format("unknown key in {} (known: {})", what,
-                                           join(std::vector<std::string>(keys.begin(), keys.end()), ", ")));
+        fail(entry.first, key,
+             fmt::format("unknown key in {} (known: {})", what,
+                         join(std::vector<std::string>(keys.begin(), keys.end()), ", ")));
       }
     }
   }
@@ -187,15 +188,17 @@ private:
 
 const std::vector<std::string_view>& known_commands()
 {
-  static const std::vector<std::string_view> k_commands = {
-      "checklist", "psi",    "triage",     "revoke", "quarantine",
-      "rollback",  "purge-cache", "postmortem", "backup", "journal"};
+  static const std::vector<std::string_view> k_commands = {"checklist",  "psi",      "triage",      "revoke",
+                                                           "quarantine", "rollback", "purge-cache", "postmortem",
+                                                           "backup",     "journal"};
   return k_commands;
 }
 
 std::vector<std::pair<std::string_view, const std::vector<PlaybookStep>*>> phases(const Scenario& s)
 {
-  return {{"investigate", &s.investigate}, {"isolate", &s.isolate}, {"mitigate", &s.mitigate},
+  return {{"investigate", &s.investigate},
+          {"isolate", &s.isolate},
+          {"mitigate", &s.mitigate},
           {"postmortem", &s.postmortem}};
 }
 
@@ -205,8 +208,8 @@ Scenario parse_scenario(std::string_view yaml, const std::string& source)
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
-    throw Error(ErrorKind::config, fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1,
-                                               e.mark.column + 1, e.msg));
+    throw Error(ErrorKind::config,
+                fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   try {
     return Parser(source).scenario(root);
@@ -316,9 +319,8 @@ nlohmann::json to_json(const Scenario& s)
     }
     playbook[std::string(name)] = items;
   }
-  return {{"name", s.name},         {"title", s.title},       {"summary", s.summary},
-          {"severity", to_json(s.severity)}, {"trigger", s.trigger}, {"expected", s.expected},
-          {"signals", s.signals},   {"playbook", playbook}};
+  return {{"name", s.name},       {"title", s.title},       {"summary", s.summary}, {"severity", to_json(s.severity)},
+          {"trigger", s.trigger}, {"expected", s.expected}, {"signals", s.signals}, {"playbook", playbook}};
 }
 
 } // namespace credguard::triage

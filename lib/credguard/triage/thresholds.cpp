@@ -15,8 +15,7 @@ void check(bool ok, const Origin& origin, std::string_view key, const std::strin
 {
   if (!ok) {
     std::string where = origin(key);
-    throw Error(ErrorKind::config,
-                fmt::format("{}triage.{}: {}", where.empty() ? "" : where + ": ", key, problem),
+    throw Error(ErrorKind::config, fmt::format("{}triage.{}: {}", where.empty() ? "" : where + ": ", key, problem),
                 "see the triage section of examples/config.yaml");
   }
 }

@@ -77,7 +77,10 @@ struct IncidentJournal {
     add("revoke.denylist", "credit-score@7", "ok", {{"rule", "deny credit-score@7"}});
     nlohmann::json endpoints = nlohmann::json::array(
         {{{"layer", "gateway"}, {"endpoint", "https://gw-1/purge"}, {"ok", true}, {"status", 200}, {"ms", 41}},
-         {{"layer", "torchserve"}, {"endpoint", "https://ts-1/models/credit-score"}, {"ok", false}, {"status", 503},
+         {{"layer", "torchserve"},
+          {"endpoint", "https://ts-1/models/credit-score"},
+          {"ok", false},
+          {"status", 503},
           {"ms", 1200}},
          {{"layer", "cdn"}, {"endpoint", "https://cdn|edge"}, {"ok", true}, {"status", 200}, {"ms", 88}}});
     add("revoke.purge", "credit-score@7", "failed", {{"endpoints", endpoints}, {"error", "1 of 3 layers failed"}});
@@ -91,8 +94,8 @@ struct IncidentJournal {
 
   report::Postmortem build()
   {
-    return report::build_postmortem(k_incident, journal.list(incident_filter()), journal.verify(),
-                                     clock.now(), "credguard 0.1.0");
+    return report::build_postmortem(k_incident, journal.list(incident_filter()), journal.verify(), clock.now(),
+                                    "credguard 0.1.0");
   }
 };
 
@@ -143,9 +146,9 @@ TEST_CASE("postmortem: without triage, freeze or recovery the document says what
   CHECK(md.find("Time to recover: not recovered according to the journal") != std::string::npos);
   CHECK(md.find("| production | 7 | none | failed |") != std::string::npos);
   // every section a person must write is marked
-  for (const auto& section : {"## 1. Context\n\n> **TO BE WRITTEN:**", "## 4. Root cause\n\n> **TO BE WRITTEN:**",
-                              "## 6. Lessons learned\n\n> **TO BE WRITTEN:**",
-                              "## 7. Action plan\n\n> **TO BE WRITTEN:**"}) {
+  for (const auto& section :
+       {"## 1. Context\n\n> **TO BE WRITTEN:**", "## 4. Root cause\n\n> **TO BE WRITTEN:**",
+        "## 6. Lessons learned\n\n> **TO BE WRITTEN:**", "## 7. Action plan\n\n> **TO BE WRITTEN:**"}) {
     INFO(section);
     CHECK(md.find(section) != std::string::npos);
   }
@@ -160,8 +163,8 @@ TEST_CASE("postmortem: a broken chain is stated at the top")
   IncidentJournal j;
   j.add("revoke.mark", "credit-score@7", "ok");
   journal::VerifyResult broken{false, 3, 2, "hash mismatch", ""};
-  auto pm = report::build_postmortem(k_incident, j.journal.list(incident_filter()), broken, j.clock.now(),
-                                     "credguard 0.1.0");
+  auto pm =
+      report::build_postmortem(k_incident, j.journal.list(incident_filter()), broken, j.clock.now(), "credguard 0.1.0");
   auto md = report::render_markdown(pm);
   CHECK(md.find("- **Journal:** **NOT VERIFIED**: entry 2: hash mismatch.") != std::string::npos);
   auto json = report::to_json(pm);
@@ -190,6 +193,7 @@ TEST_CASE("postmortem: --action is text;owner;due")
   CHECK(usage_error("a;b;c;d").find("got 4") != std::string::npos);
   CHECK(usage_error(";data-eng;2026-12-01") == "--action \";data-eng;2026-12-01\": the text is empty");
   CHECK(usage_error("x; ;2026-12-01").find("the owner is empty") != std::string::npos);
-  CHECK(usage_error("x;y;next week") == "--action \"x;y;next week\": due date \"next week\" is not a date (YYYY-MM-DD)");
+  CHECK(usage_error("x;y;next week") ==
+        "--action \"x;y;next week\": due date \"next week\" is not a date (YYYY-MM-DD)");
   CHECK(usage_error("x;y;2026-13-45").find("is not a date") != std::string::npos);
 }

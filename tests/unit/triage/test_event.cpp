@@ -28,7 +28,7 @@ TEST_CASE("event: every field is read, with the accepted aliases")
   auto e = parse_event_document(R"({"type":"GuardTrip","time":"2026-11-23T07:58:00Z","tenant":"t-42",
     "capsule":"9f2c","risk_score":"0.91","heartbeat_misses":4,"model":"credit-score@7","maintenance":true,
     "recent_deploy":true,"capsules_affected":3,"extra":{"ignored":1}})",
-                                    "e.json");
+                                "e.json");
   CHECK(e.risk_score == 0.91);
   CHECK(e.heartbeat_misses == 4);
   CHECK(e.tenant == "t-42");
@@ -45,8 +45,9 @@ TEST_CASE("event: every field is read, with the accepted aliases")
 
 TEST_CASE("event: malformed documents name the file and line")
 {
-  CHECK(data_error([] { parse_event_document("{\n  \"risk_score\": 0.5,\n  oops\n}", "e.json"); })
-            .starts_with("e.json:3: not valid JSON"));
+  CHECK(data_error([] {
+          parse_event_document("{\n  \"risk_score\": 0.5,\n  oops\n}", "e.json");
+        }).starts_with("e.json:3: not valid JSON"));
   CHECK(data_error([] { parse_event_line("{\"risk_score\": ", "stdin", 17); }).starts_with("stdin:17: not valid JSON"));
   CHECK(data_error([] { parse_event_line("[1,2]", "stdin", 2); }) ==
         "stdin:2: expected a JSON object (one GuardTrip event)");
@@ -61,18 +62,23 @@ TEST_CASE("event: missing and out-of-range fields are rejected, naming the field
         std::string::npos);
   CHECK(data_error([] { parse_event_line(R"({"risk_score":"high"})", "s", 1); }) ==
         "s:1: risk_score: expected a number, got \"high\"");
-  CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"heartbeat_misses":2.5})", "s", 1); })
-            .starts_with("s:1: heartbeat_misses: expected a whole number"));
-  CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"heartbeat_misses":-1})", "s", 1); })
-            .starts_with("s:1: heartbeat_misses:"));
+  CHECK(data_error([] {
+          parse_event_line(R"({"risk_score":0.5,"heartbeat_misses":2.5})", "s", 1);
+        }).starts_with("s:1: heartbeat_misses: expected a whole number"));
+  CHECK(data_error([] {
+          parse_event_line(R"({"risk_score":0.5,"heartbeat_misses":-1})", "s", 1);
+        }).starts_with("s:1: heartbeat_misses:"));
   CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"maintenance":"yes"})", "s", 1); }) ==
         "s:1: maintenance: expected true or false, got \"yes\"");
-  CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"time":"yesterday"})", "s", 1); })
-            .starts_with("s:1: time: expected an RFC 3339 time"));
-  CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"model":"../etc@1"})", "s", 1); })
-            .starts_with("s:1: model:"));
-  CHECK(data_error([] { parse_event_line(R"({"risk_score":0.5,"capsules_affected":0})", "s", 1); })
-            .starts_with("s:1: capsules_affected:"));
+  CHECK(data_error([] {
+          parse_event_line(R"({"risk_score":0.5,"time":"yesterday"})", "s", 1);
+        }).starts_with("s:1: time: expected an RFC 3339 time"));
+  CHECK(data_error([] {
+          parse_event_line(R"({"risk_score":0.5,"model":"../etc@1"})", "s", 1);
+        }).starts_with("s:1: model:"));
+  CHECK(data_error([] {
+          parse_event_line(R"({"risk_score":0.5,"capsules_affected":0})", "s", 1);
+        }).starts_with("s:1: capsules_affected:"));
 }
 
 TEST_CASE("event: other event types are not triaged")

@@ -107,7 +107,8 @@ TEST_CASE("scenarios: schema violations name the file, line and key")
             .starts_with("scenarios/sample.yaml:5:1: owner: unknown key in scenario"));
   CHECK(scenario_error("name: sample", "name: other") ==
         "scenarios/sample.yaml:2:7: name: \"other\" must match the file name \"sample.yaml\"");
-  CHECK(scenario_error("severity: P2", "severity: P5") == "scenarios/sample.yaml:5:11: severity: expected P1, P2, P3 or P4");
+  CHECK(scenario_error("severity: P2", "severity: P5") ==
+        "scenarios/sample.yaml:5:11: severity: expected P1, P2, P3 or P4");
   CHECK(scenario_error("version: 1", "version: 2") == "scenarios/sample.yaml:1:10: version: expected 1");
   CHECK(scenario_error("[alpha, beta-two]", "[alpha, Beta_two]").find("\"Beta_two\": expected lower-case words") !=
         std::string::npos);

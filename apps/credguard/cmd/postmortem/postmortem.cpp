@@ -1,6 +1,7 @@
+#include "cmd/postmortem/postmortem.hpp"
+
 #include "cli/app.hpp"
 #include "cmd/commands.hpp"
-#include "cmd/postmortem/postmortem.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
@@ -25,8 +26,8 @@ std::vector<journal::EntryDraft> additions(const PostmortemOptions& options, Con
 {
   std::vector<journal::EntryDraft> drafts;
   auto draft = [&](std::string_view action, nlohmann::json evidence) {
-    drafts.push_back({ctx.command_line(), options.incident, std::string(action), options.incident, "ok",
-                      options.reason, std::move(evidence)});
+    drafts.push_back({ctx.command_line(), options.incident, std::string(action), options.incident, "ok", options.reason,
+                      std::move(evidence)});
   };
   for (const auto& text : options.root_causes) {
     draft(report::k_root_cause_action, {{"text", text}});

@@ -48,11 +48,10 @@ void render_verdict(Context& ctx, OutputFormat format, const triage::Verdict& v,
   out << fmt::format("incident   {}{}\n", incident, journaled ? "" : " (not journaled)");
   out << fmt::format("severity   {} {} ({}): respond within {}, escalate to {}\n", severity.level, severity.name,
                      severity.description, severity.response_time, severity.escalation);
-  out << fmt::format("risk band  {} ({}), false-positive likelihood {}\n", v.risk_band, v.band_action,
-                     v.fp_likelihood);
-  out << fmt::format("heartbeat  {}\n\n", v.event.heartbeat_misses
-                                            ? fmt::format("{} ({} misses)", v.heartbeat_band, *v.event.heartbeat_misses)
-                                            : std::string("unknown (not given)"));
+  out << fmt::format("risk band  {} ({}), false-positive likelihood {}\n", v.risk_band, v.band_action, v.fp_likelihood);
+  out << fmt::format("heartbeat  {}\n\n", v.event.heartbeat_misses ? fmt::format("{} ({} misses)", v.heartbeat_band,
+                                                                                 *v.event.heartbeat_misses)
+                                                                   : std::string("unknown (not given)"));
   Table path({"#", "CHECK", "VALUE", "BRANCH"});
   int n = 0;
   for (const auto& step : v.path) {

@@ -1,5 +1,6 @@
-#include "cmd/commands.hpp"
 #include "cmd/triage/triage.hpp"
+
+#include "cmd/commands.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
@@ -20,9 +21,9 @@ void check_incident(const std::string& incident)
 {
   static const std::regex k_id("[A-Za-z0-9][A-Za-z0-9._-]*");
   if (!incident.empty() && !std::regex_match(incident, k_id)) {
-    throw Error(ErrorKind::usage,
-                fmt::format("--incident \"{}\": expected letters, digits, '.', '_' and '-' (e.g. INC-20261123-001)",
-                            incident));
+    throw Error(
+        ErrorKind::usage,
+        fmt::format("--incident \"{}\": expected letters, digits, '.', '_' and '-' (e.g. INC-20261123-001)", incident));
   }
 }
 
@@ -149,7 +150,12 @@ int run_batch(const TriageOptions& options, Context& ctx, OutputFormat format, c
                : result.exit_code() == ExitCode::warning ? "investigate"
                                                          : "false_positive";
   bool journaled = record(ctx, journal,
-                          {ctx.command_line(), incident, "triage.batch", "stdin", worst, options.reason,
+                          {ctx.command_line(),
+                           incident,
+                           "triage.batch",
+                           "stdin",
+                           worst,
+                           options.reason,
                            {{"summary", triage::summary_json(result)},
                             {"events", kept},
                             {"omitted", omitted},
@@ -168,23 +174,23 @@ int run_triage(const TriageOptions& options, Context& ctx)
   }
   check_incident(options.incident);
   auto thresholds = triage::thresholds_from(ctx.config());
-  return options.batch ? run_batch(options, ctx, format, thresholds)
-                       : run_single(options, ctx, format, thresholds);
+  return options.batch ? run_batch(options, ctx, format, thresholds) : run_single(options, ctx, format, thresholds);
 }
 
 void configure_triage(CLI::App& cmd, Context& ctx, RunFn<TriageOptions> run)
 {
   auto o = std::make_shared<TriageOptions>();
-  auto* risk = cmd.add_option("--risk-score", o->risk_score, "The guard trip's risk score (0-1)")
-                   ->check(CLI::Range(0.0, 1.0));
+  auto* risk =
+      cmd.add_option("--risk-score", o->risk_score, "The guard trip's risk score (0-1)")->check(CLI::Range(0.0, 1.0));
   auto* misses = cmd.add_option("--heartbeat-misses", o->heartbeat_misses, "Heartbeat misses of the capsule")
                      ->check(CLI::NonNegativeNumber);
   auto* tenant = cmd.add_option("--tenant", o->tenant, "Tenant ID");
   auto* capsule = cmd.add_option("--capsule", o->capsule, "Capsule hash");
-  auto* model = cmd.add_option("--model", o->model, "The model version involved, MODEL@VERSION (for the next commands)");
-  auto* capsules = cmd.add_option("--capsules-affected", o->capsules_affected,
-                                  "How many capsules tripped at once (default 1)")
-                       ->check(CLI::PositiveNumber);
+  auto* model =
+      cmd.add_option("--model", o->model, "The model version involved, MODEL@VERSION (for the next commands)");
+  auto* capsules =
+      cmd.add_option("--capsules-affected", o->capsules_affected, "How many capsules tripped at once (default 1)")
+          ->check(CLI::PositiveNumber);
   cmd.add_flag("--maintenance", o->maintenance, "A maintenance window is active (ConfigMap maintenance-status)");
   cmd.add_flag("--recent-deploy", o->recent_deploy, "The affected workload was deployed recently");
   auto* event = cmd.add_option("--event", o->event_file, "Read one GuardTrip event from a JSON file ('-': stdin)")
