@@ -138,6 +138,16 @@ TEST_CASE("postmortem: a broken chain exits 2 and the document says so")
   CHECK(contains(h.err.str(), "did not verify"));
 }
 
+TEST_CASE("postmortem: a batch triage shows its counts in the timeline")
+{
+  test::CliHarness h;
+  h.in.str("{\"risk_score\":0.9}\n{\"risk_score\":0.1}\n");
+  REQUIRE(h.run({"triage", "--batch", "--incident", "INC-B"}) == 2);
+  CHECK(h.run({"postmortem", "INC-B"}) == 0);
+  CHECK(contains(h.out.str(),
+                 "| triage.batch | stdin | legitimate | 2 events: 1 legitimate, 0 investigate, 0 monitor |"));
+}
+
 TEST_CASE("postmortem: without a journal it is an I/O error")
 {
   test::CliHarness h;

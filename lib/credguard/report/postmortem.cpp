@@ -52,6 +52,11 @@ std::string describe(const journal::Entry& e)
     auto severity = evidence.contains("severity") ? field(evidence["severity"], "level") : "";
     return fmt::format("{}{}", field(evidence, "decision"), severity.empty() ? "" : " (" + severity + ")");
   }
+  if (e.what.action == "triage.batch" && evidence.contains("summary")) {
+    const auto& s = evidence["summary"];
+    return fmt::format("{} events: {} legitimate, {} investigate, {} monitor", field(s, "events"),
+                       field(s, "legitimate"), field(s, "investigate"), field(s, "monitor"));
+  }
   if (ends_with_step(e.what.action, "alias") && evidence.contains("alias")) {
     auto old_version = field(evidence, "old");
     auto new_version = field(evidence, "new");

@@ -77,7 +77,7 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
   result.items.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     events[i].capsules_affected = std::max(events[i].capsules_affected, at_once[i]);
-    auto verdict = decide(events[i], thresholds);
+    auto verdict = decide(std::move(events[i]), thresholds);
     ++result.counts.at(static_cast<std::size_t>(verdict.decision));
     result.items.push_back({lines[i], std::move(verdict)});
   }

@@ -230,16 +230,16 @@ ExitCode exit_code(Decision decision)
   return ExitCode::warning;
 }
 
-Verdict decide(const GuardTripEvent& event, const Thresholds& thresholds)
+Verdict decide(GuardTripEvent event, const Thresholds& thresholds)
 {
   if (!event.risk_score) {
     throw Error(ErrorKind::usage, "a risk score is required to triage a guard trip");
   }
   Verdict v;
-  v.event = event;
-  double risk = *event.risk_score;
+  v.event = std::move(event);
+  double risk = *v.event.risk_score;
   set_risk_band(v, risk, thresholds);
-  v.heartbeat_band = heartbeat_band(event, thresholds);
+  v.heartbeat_band = heartbeat_band(v.event, thresholds);
   if (risk < thresholds.risk_false_positive_below) {
     low_band(v, risk, thresholds);
   } else if (risk >= thresholds.risk_rollback_from) {

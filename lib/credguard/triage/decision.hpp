@@ -57,7 +57,7 @@ struct Verdict {
 //     legitimate, suspicious -> legitimate unless a maintenance window, a
 //     recent deploy or several capsules at once explain them (investigate).
 // Values on an edge belong to the band above. `event.risk_score` must be set.
-Verdict decide(const GuardTripEvent& event, const Thresholds& thresholds);
+Verdict decide(GuardTripEvent event, const Thresholds& thresholds);
 
 // A command to run next and when to run it.
 struct NextStep {

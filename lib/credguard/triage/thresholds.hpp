@@ -26,7 +26,8 @@ struct Thresholds {
 // order (monitor <= false positive <= rollback; suspicious <= compromise).
 Thresholds thresholds_from(const Config& config);
 
-// Throws Error(config) when `t` is inconsistent, naming `origin(key)`.
+// Throws Error(config) naming the key when `t` is inconsistent (the same
+// rules as thresholds_from, without the file position).
 void validate(const Thresholds& t);
 
 // The thresholds as recorded in the journal and JSON output.
