@@ -25,7 +25,7 @@ bool contains(const std::string& text, const std::string& part)
 
 } // namespace
 
-TEST_CASE("triage: argv becomes options; conflicting inputs are usage errors")
+TEST_CASE("triage: argv becomes options, conflicting inputs are usage errors")
 {
   test::CliHarness h;
   Context ctx(Io{h.out, h.err, h.in, false, false, false, false}, h.clock, h.env);
@@ -55,6 +55,7 @@ TEST_CASE("triage: argv becomes options; conflicting inputs are usage errors")
   CHECK(h.run({"triage", "--list-scenarios", "--scenario", "data-lag"}) == 64);
   CHECK(h.run({"triage", "--signals", "drift", "--risk-score", "0.3"}) == 64);
   CHECK(h.run({"triage", "--risk-score", "1.5"}) == 64);
+  CHECK(h.run({"triage", "--risk-score", "nan"}) == 64);
   CHECK(h.run({"triage", "--risk-score", "0.5", "--heartbeat-misses", "-1"}) == 64);
   CHECK(h.run({"triage"}) == 64);
   CHECK(contains(h.err.str(), "nothing to triage"));
@@ -109,7 +110,7 @@ TEST_CASE("triage --output json: the verdict, the incident and the next commands
   CHECK(json["next"].size() == 2);
 }
 
-TEST_CASE("triage --event: a JSON file or stdin; flags override; malformed files exit 65 naming the line")
+TEST_CASE("triage --event: a JSON file or stdin, flags override, malformed files exit 65 naming the line")
 {
   test::CliHarness h;
   auto file = h.home.write("event.json", R"({"type": "GuardTrip", "risk_score": 0.55,
@@ -165,7 +166,7 @@ TEST_CASE("triage --batch: JSON Lines on stdin, one journal entry, worst exit co
   CHECK(entries(h).size() == 2);
 }
 
-TEST_CASE("triage: thresholds come from the configuration; bad values exit 78")
+TEST_CASE("triage: thresholds come from the configuration, bad values exit 78")
 {
   test::CliHarness h;
   h.env.set("CREDGUARD_TRIAGE_RISK_ROLLBACK_FROM", "0.9");

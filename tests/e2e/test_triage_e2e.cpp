@@ -27,7 +27,7 @@ TEST_CASE("e2e triage: JSON output and exit codes 0, 1, 2 from the binary")
   CHECK(pm.out.find("| Risk score | 0.8 |") != std::string::npos);
 }
 
-TEST_CASE("e2e triage --batch: a stream on stdin; a bad line exits 65 naming it")
+TEST_CASE("e2e triage --batch: a stream on stdin, a bad line exits 65 naming it")
 {
   test::Binary bin;
   std::string stream;

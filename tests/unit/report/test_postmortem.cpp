@@ -172,7 +172,7 @@ TEST_CASE("postmortem: a broken chain is stated at the top")
   CHECK(json["journal"]["first_bad_seq"] == 2);
 }
 
-TEST_CASE("postmortem: --action is text;owner;due")
+TEST_CASE("postmortem: --action takes text, owner and due date")
 {
   auto item = report::parse_action_item(" Add an ETL lag alert ; data-eng ; 2026-12-01 ");
   CHECK(item.text == "Add an ETL lag alert");

@@ -83,7 +83,7 @@ TEST_CASE("batch: the first malformed line aborts the run, naming its number")
   }
 }
 
-TEST_CASE("batch: exit code is the worst decision; an empty stream is 0")
+TEST_CASE("batch: exit code is the worst decision, an empty stream is 0")
 {
   std::istringstream empty("\n\n");
   auto none = triage_stream(empty, "stdin", Thresholds{});

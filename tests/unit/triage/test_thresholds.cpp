@@ -34,7 +34,7 @@ std::string config_error(const std::string& yaml)
 
 } // namespace
 
-TEST_CASE("thresholds: defaults are the seed's numbers; config and environment override them")
+TEST_CASE("thresholds: defaults are the seed's numbers, config and environment override them")
 {
   auto defaults = thresholds_from(parse(""));
   CHECK(defaults.risk_monitor_from == 0.3);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 #include <sstream>
 
@@ -85,6 +86,9 @@ triage::GuardTripEvent event_from(const TriageOptions& o, Context& ctx)
       text = read_file(o.event_file);
     }
     e = triage::parse_event_document(text, o.event_file == "-" ? "stdin" : o.event_file);
+  }
+  if (o.risk_score && std::isnan(*o.risk_score)) {
+    throw Error(ErrorKind::usage, "--risk-score: expected a number between 0 and 1");
   }
   e.risk_score = o.risk_score ? o.risk_score : e.risk_score;
   e.heartbeat_misses = o.heartbeat_misses ? o.heartbeat_misses : e.heartbeat_misses;
