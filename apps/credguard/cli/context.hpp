@@ -10,10 +10,13 @@
 #include <credguard/core/terminal.hpp>
 #include <credguard/http/transport.hpp>
 #include <credguard/journal/journal.hpp>
+#include <credguard/k8s/client.hpp>
 
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,8 +87,14 @@ public:
   http::Transport& http() override;
   // Tests replace the transport (e.g. to count requests).
   std::function<std::unique_ptr<http::Transport>(Context&)> make_transport;
+  // The cluster from kubernetes.* / $KUBECONFIG / ~/.kube/config / the pod's
+  // service account, created on first use; nullptr when none is found.
+  // Throws Error(config) when the credentials found are unusable.
+  k8s::Client* kubernetes() override;
   // Tests point host checks at fixture files.
   std::filesystem::path proc_root = "/proc";
+  // Tests point the in-cluster configuration at a fixture directory.
+  std::filesystem::path service_account_dir = std::filesystem::path(k8s::k_service_account_dir);
 
   // The command chosen by the parse; set by a verb's callback.
   std::function<int()> action;
@@ -94,6 +103,9 @@ public:
   bool abandon_threads = false;
 
 private:
+  // Timeouts, retries and TLS settings shared by every client.
+  http::TransportOptions transport_options();
+
   Io m_io;
   const Clock& m_clock;
   const Env& m_env;
@@ -104,7 +116,11 @@ private:
   std::optional<Config> m_config;
   std::unique_ptr<journal::Journal> m_journal;
   journal::Journal::Mode m_journal_mode = journal::Journal::Mode::read_only;
+  std::mutex m_clients_mutex; // check threads ask for clients concurrently
   std::unique_ptr<http::Transport> m_http;
+  bool m_kubernetes_looked = false;
+  std::unique_ptr<k8s::Client> m_kubernetes;
+  std::exception_ptr m_kubernetes_error;
 };
 
 // Parses an output format name.

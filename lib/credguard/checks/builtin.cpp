@@ -1,4 +1,5 @@
 #include <credguard/checks/host_kinds.hpp>
+#include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
 
 namespace credguard::checks {
@@ -7,6 +8,7 @@ KindRegistry builtin_kinds()
 {
   KindRegistry registry;
   add_host_kinds(registry);
+  add_k8s_kinds(registry);
   // Kinds the runbooks name that this build does not have yet: their checks
   // load, SKIP while unconfigured, and report UNKNOWN once configured.
   struct Planned {
@@ -24,10 +26,6 @@ KindRegistry builtin_kinds()
       {"mysql", {"mysql.host"}},
       {"backup", {}},
       {"tls", {}},
-      {"k8s_nodes", {}},
-      {"k8s_deployments", {}},
-      {"k8s_pods", {}},
-      {"k8s_events", {}},
       {"drift", {}},
   };
   for (const auto& kind : planned) {

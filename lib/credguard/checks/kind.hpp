@@ -15,6 +15,9 @@
 namespace credguard::http {
 class Transport;
 }
+namespace credguard::k8s {
+class Client;
+}
 
 namespace credguard::checks {
 
@@ -24,6 +27,10 @@ class Clients {
 public:
   virtual ~Clients() = default;
   virtual http::Transport& http() = 0;
+  // The Kubernetes client, or nullptr when there is no kubeconfig and no
+  // in-cluster service account (the kubernetes checks then SKIP). Throws
+  // Error(config) when credentials are found but unusable.
+  virtual k8s::Client* kubernetes() { return nullptr; }
 };
 
 // What a running check can see. Everything referenced must outlive the run.

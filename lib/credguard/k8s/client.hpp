@@ -2,6 +2,7 @@
 
 #include <credguard/core/clock.hpp>
 #include <credguard/core/env.hpp>
+#include <credguard/core/error.hpp>
 #include <credguard/core/log.hpp>
 #include <credguard/core/redact.hpp>
 #include <credguard/http/transport.hpp>
