@@ -1,6 +1,7 @@
 #include <credguard/checks/host_kinds.hpp>
 #include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
+#include <credguard/checks/log_kinds.hpp>
 
 namespace credguard::checks {
 
@@ -9,6 +10,7 @@ KindRegistry builtin_kinds()
   KindRegistry registry;
   add_host_kinds(registry);
   add_k8s_kinds(registry);
+  add_log_kinds(registry);
   // Kinds the runbooks name that this build does not have yet: their checks
   // load, SKIP while unconfigured, and report UNKNOWN once configured.
   struct Planned {
@@ -16,17 +18,8 @@ KindRegistry builtin_kinds()
     std::vector<std::string> required_config;
   };
   const Planned planned[] = {
-      {"systemd", {}},
-      {"process", {}},
-      {"log_patterns", {}},
-      {"auth_failures", {}},
-      {"access_bursts", {}},
-      {"http", {}},
-      {"prometheus", {"prometheus.url"}},
-      {"mysql", {"mysql.host"}},
-      {"backup", {}},
-      {"tls", {}},
-      {"drift", {}},
+      {"systemd", {}},           {"process", {}}, {"http", {}}, {"prometheus", {"prometheus.url"}},
+      {"mysql", {"mysql.host"}}, {"backup", {}},  {"tls", {}},  {"drift", {}},
   };
   for (const auto& kind : planned) {
     registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);

@@ -2,7 +2,6 @@
 #include <credguard/core/error.hpp>
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace credguard::checks {
 
