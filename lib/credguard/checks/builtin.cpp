@@ -2,6 +2,8 @@
 #include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
 #include <credguard/checks/log_kinds.hpp>
+#include <credguard/checks/net_kinds.hpp>
+#include <credguard/checks/process_kinds.hpp>
 
 namespace credguard::checks {
 
@@ -11,6 +13,8 @@ KindRegistry builtin_kinds()
   add_host_kinds(registry);
   add_k8s_kinds(registry);
   add_log_kinds(registry);
+  add_net_kinds(registry);
+  add_process_kinds(registry);
   // Kinds the runbooks name that this build does not have yet: their checks
   // load, SKIP while unconfigured, and report UNKNOWN once configured.
   struct Planned {
@@ -18,8 +22,10 @@ KindRegistry builtin_kinds()
     std::vector<std::string> required_config;
   };
   const Planned planned[] = {
-      {"systemd", {}},           {"process", {}}, {"http", {}}, {"prometheus", {"prometheus.url"}},
-      {"mysql", {"mysql.host"}}, {"backup", {}},  {"tls", {}},  {"drift", {}},
+      {"prometheus", {"prometheus.url"}},
+      {"mysql", {"mysql.host"}},
+      {"backup", {}},
+      {"drift", {}},
   };
   for (const auto& kind : planned) {
     registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);
