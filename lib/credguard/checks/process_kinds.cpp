@@ -1,4 +1,4 @@
-#include <credguard/checks/params.hpp>
+#include <credguard/checks/check_params.hpp>
 #include <credguard/checks/process_kinds.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
