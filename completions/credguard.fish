@@ -4,7 +4,7 @@ function __credguard_path
     for word in (commandline -opc)[2..-1]
         set -l candidate (string trim -- "$cg_path $word")
         switch $candidate
-            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
+            case 'checklist' 'checklist daily' 'checklist handover' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
                 set cg_path $candidate
         end
     end
@@ -21,7 +21,7 @@ complete -c credguard -n 'test "(__credguard_path)" = ''' -s v -x -d 'More detai
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l no-color -x -d 'No colour (also: NO_COLOR)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
-complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -a 'daily'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -a 'daily handover'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
@@ -43,6 +43,18 @@ complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l acto
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l only -x -d 'Run only these checks (ids or tags, comma-separated)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l skip -x -d 'Leave out these checks (ids or tags, comma-separated)'
 complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l runbook -rF -d 'Read the check definitions from FILE'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist daily'' -l textfile -rF -d 'Write Prometheus textfile-collector metrics to DIR (default: checklist.textfile_dir)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l since -x -d 'Start of the shift (RFC 3339, date, or age such as 12h)'
+complete -c credguard -n 'test "(__credguard_path)" = 'checklist handover'' -l lookback -x -d 'How far back to look for open incidents (e.g. 30d)'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -a 'list show verify export'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'

@@ -13,6 +13,7 @@ build_packages=(
 )
 test_packages=(
   catch2 openssl procps
+  libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
 )
 
 case "${1:-}" in

@@ -1,8 +1,8 @@
 #include <credguard/checks/access_log.hpp>
+#include <credguard/checks/check_params.hpp>
 #include <credguard/checks/log_files.hpp>
 #include <credguard/checks/log_kinds.hpp>
 #include <credguard/checks/log_walk.hpp>
-#include <credguard/checks/check_params.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>

@@ -1,5 +1,5 @@
-#include <credguard/checks/net_kinds.hpp>
 #include <credguard/checks/check_params.hpp>
+#include <credguard/checks/net_kinds.hpp>
 #include <credguard/checks/tls_probe.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/redact.hpp>
