@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist handover"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -19,8 +19,10 @@ _credguard() {
   local words=""
   case "$cg_path" in
     "") words="checklist journal completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
-    "checklist") words="daily handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "checklist") words="daily weekly monthly handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
+    "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
+    "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist handover") words="--config --output --quiet --verbose --no-color --insecure --actor --since --lookback" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;

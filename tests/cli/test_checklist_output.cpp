@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <set>
+
 using namespace credguard;
 using namespace credguard::test;
 
@@ -145,4 +148,46 @@ TEST_CASE("checklist handover: last checklist results, open incidents and pendin
 
   CHECK(h.run({"checklist", "handover", "--since", "yesterday"}) == 64);
   CHECK(h.err.str().find("--since") != std::string::npos);
+}
+
+TEST_CASE("checklist daily without configuration: the runbook's checks are all there, remote ones SKIP naming the key")
+{
+  CliHarness h;
+  CHECK(h.run({"--output", "json", "checklist", "daily", "--skip", "resources"}) == 0);
+  auto report = nlohmann::json::parse(h.out.str());
+  // The operations runbook's section 2, and the key each remote check needs.
+  const std::map<std::string, std::string> needs = {
+      {"services", "services.units"},
+      {"processes", "services.processes"},
+      {"backend-log", "logs.backend"},
+      {"mysql-log", "logs.mysql_error"},
+      {"nginx-log", "logs.nginx_error"},
+      {"api-latency", "prometheus.url"},
+      {"http-error-rate", "prometheus.url"},
+      {"db-connections", "mysql.host"},
+      {"batch-throughput", "mysql.host"},
+      {"stuck-jobs", "mysql.host"},
+      {"failed-jobs", "mysql.host"},
+      {"bureau-cache", "mysql.host"},
+      {"backup", "backup.dir"},
+      {"drift", "mysql.host"},
+      {"failed-logins", "logs.auth"},
+      {"auth-bursts", "logs.access"},
+      {"health", "health.endpoints"},
+      {"tls", "tls.hosts"},
+      {"k8s-nodes", "$KUBECONFIG"},
+      {"k8s-deployments", "$KUBECONFIG"},
+      {"k8s-crashloop", "$KUBECONFIG"},
+      {"k8s-events", "$KUBECONFIG"},
+  };
+  std::set<std::string> seen;
+  for (const auto& check : report["checks"]) {
+    auto id = check["id"].get<std::string>();
+    seen.insert(id);
+    INFO(id << ": " << check.dump());
+    REQUIRE(needs.count(id) == 1);
+    CHECK(check["status"] == "SKIP");
+    CHECK(check["detail"].get<std::string>().find(needs.at(id)) != std::string::npos);
+  }
+  CHECK(seen.size() == needs.size());
 }

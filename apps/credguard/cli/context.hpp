@@ -11,6 +11,8 @@
 #include <credguard/http/transport.hpp>
 #include <credguard/journal/journal.hpp>
 #include <credguard/k8s/client.hpp>
+#include <credguard/mysql/client.hpp>
+#include <credguard/prometheus/client.hpp>
 
 #include <exception>
 #include <functional>
@@ -84,7 +86,12 @@ public:
   // The command line as it is journaled, secrets redacted.
   std::string command_line() const;
 
+  // Created on first use (thread-safe: concurrent checks share them).
   http::Transport& http() override;
+  // From the mysql.* keys; connects on its first query. Throws Error(config).
+  mysql::Client& mysql() override;
+  // From prometheus.url/token over http(). Throws Error(config).
+  prometheus::Client& prometheus() override;
   // Tests replace the transport (e.g. to count requests).
   std::function<std::unique_ptr<http::Transport>(Context&)> make_transport;
   // The cluster from kubernetes.* / $KUBECONFIG / ~/.kube/config / the pod's
@@ -116,11 +123,13 @@ private:
   std::optional<Config> m_config;
   std::unique_ptr<journal::Journal> m_journal;
   journal::Journal::Mode m_journal_mode = journal::Journal::Mode::read_only;
-  std::mutex m_clients_mutex; // check threads ask for clients concurrently
+  std::recursive_mutex m_clients_mutex; // prometheus() creates http() under it
   std::unique_ptr<http::Transport> m_http;
   bool m_kubernetes_looked = false;
   std::unique_ptr<k8s::Client> m_kubernetes;
   std::exception_ptr m_kubernetes_error;
+  std::unique_ptr<mysql::Client> m_mysql;
+  std::unique_ptr<prometheus::Client> m_prometheus;
 };
 
 // Parses an output format name.

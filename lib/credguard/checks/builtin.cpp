@@ -1,9 +1,13 @@
+#include <credguard/checks/backup_kind.hpp>
 #include <credguard/checks/host_kinds.hpp>
 #include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
 #include <credguard/checks/log_kinds.hpp>
+#include <credguard/checks/mysql_kind.hpp>
 #include <credguard/checks/net_kinds.hpp>
 #include <credguard/checks/process_kinds.hpp>
+#include <credguard/checks/prometheus_kind.hpp>
+#include <credguard/checks/security_updates_kind.hpp>
 
 namespace credguard::checks {
 
@@ -15,6 +19,10 @@ KindRegistry builtin_kinds()
   add_log_kinds(registry);
   add_net_kinds(registry);
   add_process_kinds(registry);
+  add_mysql_kind(registry);
+  add_prometheus_kind(registry);
+  add_backup_kind(registry);
+  add_security_updates_kind(registry);
   // Kinds the runbooks name that this build does not have yet: their checks
   // load, SKIP while unconfigured, and report UNKNOWN once configured.
   struct Planned {
@@ -22,9 +30,6 @@ KindRegistry builtin_kinds()
     std::vector<std::string> required_config;
   };
   const Planned planned[] = {
-      {"prometheus", {"prometheus.url"}},
-      {"mysql", {"mysql.host"}},
-      {"backup", {}},
       {"drift", {}},
   };
   for (const auto& kind : planned) {

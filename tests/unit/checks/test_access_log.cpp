@@ -63,7 +63,7 @@ TEST_CASE("bursts: IPs over the limit within any 5-minute window are named, busi
   CHECK(report.undated == 0);
 }
 
-TEST_CASE("bursts: the window slides; out-of-order lines still count")
+TEST_CASE("bursts: the window slides, out-of-order lines still count")
 {
   std::string log;
   // 30 at minute 0, 30 at minute 4:59: one window holds all 60.
@@ -114,7 +114,7 @@ TEST_CASE("bursts: JSON lines, status as number or text, and a last line without
   CHECK(report.offenders[0].peak == 56);
 }
 
-TEST_CASE("bursts: since drops older lines; other statuses can be asked for; undated lines are counted apart")
+TEST_CASE("bursts: since drops older lines, other statuses can be asked for, undated lines are counted apart")
 {
   std::string log;
   for (int i = 0; i < 60; ++i) {

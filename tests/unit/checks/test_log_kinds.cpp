@@ -104,7 +104,7 @@ TEST_CASE("log_patterns within a time window keeps stack traces with their entry
   CHECK(results[0].status == Status::warn);
 }
 
-TEST_CASE("log_patterns: a bad pattern is a config error at load; a missing file is UNKNOWN naming it")
+TEST_CASE("log_patterns: a bad pattern is a config error at load, a missing file is UNKNOWN naming it")
 {
   Logs logs;
   CHECK_THROWS_WITH(logs.run("{id: x, title: X, kind: log_patterns, params: {path: /tmp/x, patterns: ['(']}}"),

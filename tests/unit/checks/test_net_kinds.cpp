@@ -108,7 +108,7 @@ TEST_CASE("tls: days left, expiring soon, expired and untrusted certificates fro
   CHECK(by_name.status == Status::pass); // SNI and the DNS name match
 }
 
-TEST_CASE("tls: the system store does not trust a private CA; a closed port is UNKNOWN")
+TEST_CASE("tls: the system store does not trust a private CA, a closed port is UNKNOWN")
 {
   Net net;
   test::TestCa ca;
@@ -126,7 +126,7 @@ TEST_CASE("tls: the system store does not trust a private CA; a closed port is U
   CHECK(results[1].detail == fmt::format("127.0.0.1:{}: connect: Connection refused", closed_port));
 }
 
-TEST_CASE("http: every endpoint at once; 2xx in time passes, an error status or a slow answer fails")
+TEST_CASE("http: every endpoint at once, 2xx in time passes, an error status or a slow answer fails")
 {
   Net net;
   test::HttpServer server([](const test::HttpRequest& request) {

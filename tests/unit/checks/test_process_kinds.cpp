@@ -73,7 +73,7 @@ TEST_CASE("systemd: SKIP naming the reason where systemd is not running")
   CHECK(results[0].detail.find("systemd is not running on this host") != std::string::npos);
 }
 
-TEST_CASE("systemd: each unit must be active (running); systemctl runs without a shell")
+TEST_CASE("systemd: each unit must be active (running), systemctl runs without a shell")
 {
   Host host;
   std::filesystem::create_directories(host.dir / "systemd");

@@ -15,7 +15,7 @@ void cronjob(FakeKubeApi& api, const std::string& version, const std::string& na
 
 } // namespace
 
-TEST_CASE("k8s writes: create POSTs JSON and returns the stored object; a second create conflicts")
+TEST_CASE("k8s writes: create POSTs JSON and returns the stored object, a second create conflicts")
 {
   KubeFixture f;
   auto client = f.client();

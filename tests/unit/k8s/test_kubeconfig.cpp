@@ -63,7 +63,7 @@ users:
 
 } // namespace
 
-TEST_CASE("kubeconfig: current-context picks cluster, user and namespace; -data fields are decoded")
+TEST_CASE("kubeconfig: current-context picks cluster, user and namespace, -data fields are decoded")
 {
   test::TempDir dir;
   auto file = dir.write("config", k_kubeconfig);
@@ -77,7 +77,7 @@ TEST_CASE("kubeconfig: current-context picks cluster, user and namespace; -data 
   CHECK(decode_base64(k_ca_data, "x") == access.ca_pem);
 }
 
-TEST_CASE("kubeconfig: a named context wins; certificate files resolve next to the kubeconfig")
+TEST_CASE("kubeconfig: a named context wins, certificate files resolve next to the kubeconfig")
 {
   test::TempDir dir;
   auto file = dir.write("config", k_kubeconfig);
