@@ -140,6 +140,8 @@ TEST_CASE("checklist handover: last checklist results, open incidents and pendin
   CHECK(table.find("Open incidents: 2") != std::string::npos);
   CHECK(table.find("INC-20261123-001  revoke.purge     fa_12_v2@7  started") != std::string::npos);
   CHECK(table.find("Not passing in the last custom run") != std::string::npos);
+  CHECK(table.find("This shift: 6 journal entries: checklist.custom x1, checklist.handover x1, quarantine.copy x1, "
+                   "revoke.mark x2, revoke.purge x1\n") != std::string::npos);
 
   CHECK(h.run({"--output", "json", "journal", "list", "--action", "checklist.handover"}) == 0);
   auto entries = nlohmann::json::parse(h.out.str())["entries"];

@@ -87,8 +87,8 @@ void render(Context& ctx, const journal::ShiftReport& report)
   for (const auto& [action, n] : report.shift_actions) {
     actions.push_back(fmt::format("{} x{}", action, n));
   }
-  out << fmt::format("\nThis shift: {} journal entries{}{}\n", report.shift_entries, actions.empty() ? "" : ": ",
-                     join(actions, ", "));
+  out << fmt::format("\nThis shift: {} journal {}{}{}\n", report.shift_entries,
+                     report.shift_entries == 1 ? "entry" : "entries", actions.empty() ? "" : ": ", join(actions, ", "));
 }
 
 } // namespace
