@@ -15,6 +15,7 @@ test_packages=(
   catch2 openssl procps
   mariadb-server prometheus
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
+  libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
 )
 
 case "${1:-}" in

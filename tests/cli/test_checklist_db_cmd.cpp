@@ -103,6 +103,27 @@ TEST_CASE("checklist daily: the database checks of the runbook against MariaDB")
   CHECK(h.err.str().find(k_mariadb_password) == std::string::npos);
 }
 
+TEST_CASE("checklist daily: batch processing time per 1000 records against the runbook's 5 minutes")
+{
+  PlatformDatabase db;
+  DbHarness h(db);
+  CHECK(h.checklist({"daily", "--only", "batch-throughput"}) == 0);
+  CHECK_THAT(row(h.out.str(), "batch-throughput"), Catch::StartsWith("PASS batch-throughput 0 min"));
+
+  // 2000 records in 14 min (7 min per 1000) and an old slow job that no longer counts.
+  db.sql("INSERT INTO batch_jobs (status, fileName, totalRecords, createdAt, updatedAt) VALUES "
+         "('completed', 'a.csv', 1500, NOW() - INTERVAL 30 MINUTE, NOW() - INTERVAL 20 MINUTE), "
+         "('completed', 'b.csv', 500, NOW() - INTERVAL 10 MINUTE, NOW() - INTERVAL 6 MINUTE), "
+         "('completed', 'old.csv', 10, NOW() - INTERVAL 3 DAY, NOW() - INTERVAL 2 DAY), "
+         "('processing', 'c.csv', 100, NOW() - INTERVAL 9 HOUR, NOW());");
+  auto checks = h.json_checks({"daily", "--only", "batch-throughput"});
+  CHECK(checks["batch-throughput"]["status"] == "WARN");
+  CHECK(checks["batch-throughput"]["value"] == Approx(7.0));
+
+  db.sql("UPDATE batch_jobs SET updatedAt = createdAt + INTERVAL 30 MINUTE WHERE fileName = 'a.csv'");
+  CHECK(h.checklist({"daily", "--only", "batch-throughput"}) == 2);
+}
+
 TEST_CASE("checklist daily: an unreachable database is UNKNOWN naming it, exit 3")
 {
   PlatformDatabase db;

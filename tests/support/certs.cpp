@@ -109,6 +109,18 @@ TestCa::TestCa(const std::string& name)
 CertPair TestCa::issue(const std::string& common_name, const std::vector<std::string>& sans,
                        std::chrono::hours not_before, std::chrono::hours not_after) const
 {
+  return issue_with_usage(common_name, sans, not_before, not_after, "serverAuth");
+}
+
+CertPair TestCa::issue_client(const std::string& common_name) const
+{
+  return issue_with_usage(common_name, {}, std::chrono::hours(-24), std::chrono::hours(24 * 365), "clientAuth");
+}
+
+CertPair TestCa::issue_with_usage(const std::string& common_name, const std::vector<std::string>& sans,
+                                  std::chrono::hours not_before, std::chrono::hours not_after,
+                                  const std::string& usage) const
+{
   auto ca_key = read_key(m_ca.key_pem);
   auto ca_cert = read_cert(m_ca.cert_pem);
   auto key = new_key();
@@ -123,7 +135,7 @@ CertPair TestCa::issue(const std::string& common_name, const std::vector<std::st
     add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, alt);
   }
   add_extension(cert.get(), ca_cert.get(), NID_basic_constraints, "CA:FALSE");
-  add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, usage);
   X509_sign(cert.get(), ca_key.get(), EVP_sha256());
   return CertPair{to_pem(cert.get()), to_pem(key.get())};
 }

@@ -23,8 +23,15 @@ public:
   CertPair issue(const std::string& common_name, const std::vector<std::string>& sans,
                  std::chrono::hours not_before = std::chrono::hours(-24),
                  std::chrono::hours not_after = std::chrono::hours(24 * 365)) const;
+  // Issues a client certificate (extended key usage clientAuth) whose CN
+  // names the user, as Kubernetes client certificates do.
+  CertPair issue_client(const std::string& common_name) const;
 
 private:
+  CertPair issue_with_usage(const std::string& common_name, const std::vector<std::string>& sans,
+                            std::chrono::hours not_before, std::chrono::hours not_after,
+                            const std::string& usage) const;
+
   CertPair m_ca;
 };
 

@@ -65,6 +65,22 @@ public:
 
   bool broken() const { return m_broken; }
 
+  // The CN of a verified client certificate, or "".
+  std::string client_subject() const
+  {
+    if (m_ssl == nullptr || SSL_get_verify_result(m_ssl) != X509_V_OK) {
+      return "";
+    }
+    X509* peer = SSL_get1_peer_certificate(m_ssl);
+    if (peer == nullptr) {
+      return "";
+    }
+    char name[256] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name, sizeof name);
+    X509_free(peer);
+    return name;
+  }
+
   long read_some(char* buffer, std::size_t size)
   {
     if (m_ssl != nullptr) {
@@ -154,7 +170,7 @@ std::string url_decode(const std::string& text)
   return out;
 }
 
-HttpServer::HttpServer(HttpHandler handler, std::optional<CertPair> tls)
+HttpServer::HttpServer(HttpHandler handler, std::optional<CertPair> tls, std::optional<std::string> client_ca_pem)
   : m_impl(std::make_unique<Impl>())
 {
   m_impl->handler = std::move(handler);
@@ -170,6 +186,16 @@ HttpServer::HttpServer(HttpHandler handler, std::optional<CertPair> tls)
     EVP_PKEY_free(key);
     BIO_free(cert_bio);
     BIO_free(key_bio);
+    if (client_ca_pem) {
+      BIO* ca_bio = BIO_new_mem_buf(client_ca_pem->data(), static_cast<int>(client_ca_pem->size()));
+      X509* ca = PEM_read_bio_X509(ca_bio, nullptr, nullptr, nullptr);
+      X509_STORE_add_cert(SSL_CTX_get_cert_store(m_impl->tls), ca);
+      X509_free(ca);
+      BIO_free(ca_bio);
+      // Ask for a certificate but accept none, as the Kubernetes API server
+      // does (the client may use a token instead); verify it when given.
+      SSL_CTX_set_verify(m_impl->tls, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+    }
   }
   m_impl->listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int yes = 1;
@@ -282,6 +308,7 @@ void HttpServer::serve(int fd)
         header_end = buffer.find("\r\n\r\n");
       }
       HttpRequest request;
+      request.client_subject = connection.client_subject();
       auto lines = split(buffer.substr(0, header_end), '\n');
       auto request_line = split(std::string(trim(lines[0])), ' ');
       if (request_line.size() < 2) {

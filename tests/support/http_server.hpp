@@ -22,6 +22,9 @@ struct HttpRequest {
   std::string query;  // raw query string, without '?'
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The common name of the client certificate, when the server was given a
+  // client CA and the client presented a certificate that CA signed.
+  std::string client_subject;
 
   // The first header named `name`, case-insensitively.
   std::optional<std::string> header(const std::string& name) const;
@@ -43,12 +46,15 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 // An HTTP/1.1 server on 127.0.0.1 and a port the kernel picks, optionally
-// with TLS, one thread per connection, keep-alive. Records every request.
+// with TLS (and then, with `client_ca_pem`, client certificates: asked for,
+// optional, verified against that CA), one thread per connection,
+// keep-alive. Records every request.
 // Used by tests in place of servers that cannot run here; the handlers
 // follow the real APIs' documented behaviour.
 class HttpServer {
 public:
-  explicit HttpServer(HttpHandler handler, std::optional<CertPair> tls = std::nullopt);
+  explicit HttpServer(HttpHandler handler, std::optional<CertPair> tls = std::nullopt,
+                      std::optional<std::string> client_ca_pem = std::nullopt);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

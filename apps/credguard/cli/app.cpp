@@ -51,7 +51,7 @@ std::string_view version()
 const std::vector<CommandSpec>& commands()
 {
   static const std::vector<CommandSpec> k_commands = {
-      {"checklist", "Run an operations checklist (daily, weekly, monthly) and report PASS/WARN/FAIL", add_checklist},
+      {"checklist", "Run an operations checklist (daily, weekly, monthly) or the shift handover report", add_checklist},
       {"triage", "Triage a guard trip (decision tree, severity, next commands); incident scenarios", add_triage},
       {"postmortem", "Write the 7-section post-mortem of an incident from the journal", add_postmortem},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},

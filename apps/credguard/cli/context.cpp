@@ -118,6 +118,18 @@ std::string Context::command_line() const
   return m_redactor.scrub(join(words, " "));
 }
 
+http::TransportOptions Context::transport_options()
+{
+  const Config& cfg = config();
+  http::TransportOptions options;
+  options.timeout = cfg.get_duration("http.timeout").value_or(options.timeout);
+  options.connect_timeout = cfg.get_duration("http.connect_timeout").value_or(options.connect_timeout);
+  options.retry.max_attempts = static_cast<int>(cfg.get_int("http.retries").value_or(2)) + 1;
+  options.ca_bundle = cfg.get_string("http.ca_bundle").value_or("");
+  options.insecure = global.insecure || cfg.get_bool("http.insecure").value_or(false);
+  return options;
+}
+
 http::Transport& Context::http()
 {
   std::lock_guard lock(m_clients_mutex);
@@ -125,13 +137,7 @@ http::Transport& Context::http()
     if (make_transport) {
       m_http = make_transport(*this);
     } else {
-      const Config& cfg = config();
-      http::TransportOptions options;
-      options.timeout = cfg.get_duration("http.timeout").value_or(options.timeout);
-      options.connect_timeout = cfg.get_duration("http.connect_timeout").value_or(options.connect_timeout);
-      options.retry.max_attempts = static_cast<int>(cfg.get_int("http.retries").value_or(2)) + 1;
-      options.ca_bundle = cfg.get_string("http.ca_bundle").value_or("");
-      options.insecure = global.insecure || cfg.get_bool("http.insecure").value_or(false);
+      auto options = transport_options();
       if (options.insecure) {
         log().warn("TLS certificate verification is disabled (--insecure); this is journaled");
       }
@@ -139,6 +145,40 @@ http::Transport& Context::http()
     }
   }
   return *m_http;
+}
+
+k8s::Client* Context::kubernetes()
+{
+  std::lock_guard lock(m_clients_mutex);
+  if (!m_kubernetes_looked) {
+    m_kubernetes_looked = true;
+    try {
+      const Config& cfg = config();
+      k8s::DiscoverOptions options;
+      options.kubeconfig = cfg.get_string("kubernetes.kubeconfig").value_or("");
+      options.context = cfg.get_string("kubernetes.context").value_or("");
+      options.in_cluster = cfg.get_bool("kubernetes.in_cluster");
+      options.service_account_dir = service_account_dir;
+      if (auto access = k8s::discover(options, m_env)) {
+        if (auto ns = cfg.get_string("kubernetes.namespace"); ns && !ns->empty()) {
+          access->default_namespace = *ns;
+        }
+        log().debug(fmt::format("kubernetes: {} via {}", access->server, access->source));
+        k8s::ClientOptions client_options;
+        client_options.transport = transport_options();
+        // The CA bundle is the cluster's own (kubeconfig or ca.crt), not http.ca_bundle.
+        client_options.transport.ca_bundle.clear();
+        m_kubernetes = std::make_unique<k8s::Client>(std::move(*access), std::move(client_options), m_env, m_clock,
+                                                     log(), m_redactor);
+      }
+    } catch (const Error&) {
+      m_kubernetes_error = std::current_exception();
+    }
+  }
+  if (m_kubernetes_error) {
+    std::rethrow_exception(m_kubernetes_error);
+  }
+  return m_kubernetes.get();
 }
 
 mysql::Client& Context::mysql()

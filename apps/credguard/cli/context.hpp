@@ -10,9 +10,11 @@
 #include <credguard/core/terminal.hpp>
 #include <credguard/http/transport.hpp>
 #include <credguard/journal/journal.hpp>
+#include <credguard/k8s/client.hpp>
 #include <credguard/mysql/client.hpp>
 #include <credguard/prometheus/client.hpp>
 
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -92,8 +94,14 @@ public:
   prometheus::Client& prometheus() override;
   // Tests replace the transport (e.g. to count requests).
   std::function<std::unique_ptr<http::Transport>(Context&)> make_transport;
+  // The cluster from kubernetes.* / $KUBECONFIG / ~/.kube/config / the pod's
+  // service account, created on first use; nullptr when none is found.
+  // Throws Error(config) when the credentials found are unusable.
+  k8s::Client* kubernetes() override;
   // Tests point host checks at fixture files.
   std::filesystem::path proc_root = "/proc";
+  // Tests point the in-cluster configuration at a fixture directory.
+  std::filesystem::path service_account_dir = std::filesystem::path(k8s::k_service_account_dir);
 
   // The command chosen by the parse; set by a verb's callback.
   std::function<int()> action;
@@ -102,6 +110,9 @@ public:
   bool abandon_threads = false;
 
 private:
+  // Timeouts, retries and TLS settings shared by every client.
+  http::TransportOptions transport_options();
+
   Io m_io;
   const Clock& m_clock;
   const Env& m_env;
@@ -114,6 +125,9 @@ private:
   journal::Journal::Mode m_journal_mode = journal::Journal::Mode::read_only;
   std::recursive_mutex m_clients_mutex; // prometheus() creates http() under it
   std::unique_ptr<http::Transport> m_http;
+  bool m_kubernetes_looked = false;
+  std::unique_ptr<k8s::Client> m_kubernetes;
+  std::exception_ptr m_kubernetes_error;
   std::unique_ptr<mysql::Client> m_mysql;
   std::unique_ptr<prometheus::Client> m_prometheus;
 };

@@ -23,6 +23,7 @@ struct ChecklistOptions {
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::string runbook_file; // --runbook: a definition file instead of the configured/embedded one
+  std::string textfile_dir; // --textfile: Prometheus textfile-collector directory (default checklist.textfile_dir)
 };
 int run_checklist(const ChecklistOptions& options, Context& ctx);
 void add_checklist_verb(CLI::App& parent, Context& ctx, const std::string& name, const std::string& summary,

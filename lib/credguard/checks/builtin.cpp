@@ -1,7 +1,11 @@
 #include <credguard/checks/backup_kind.hpp>
 #include <credguard/checks/host_kinds.hpp>
+#include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
+#include <credguard/checks/log_kinds.hpp>
 #include <credguard/checks/mysql_kind.hpp>
+#include <credguard/checks/net_kinds.hpp>
+#include <credguard/checks/process_kinds.hpp>
 #include <credguard/checks/prometheus_kind.hpp>
 #include <credguard/checks/security_updates_kind.hpp>
 
@@ -11,6 +15,10 @@ KindRegistry builtin_kinds()
 {
   KindRegistry registry;
   add_host_kinds(registry);
+  add_k8s_kinds(registry);
+  add_log_kinds(registry);
+  add_net_kinds(registry);
+  add_process_kinds(registry);
   add_mysql_kind(registry);
   add_prometheus_kind(registry);
   add_backup_kind(registry);
@@ -22,9 +30,7 @@ KindRegistry builtin_kinds()
     std::vector<std::string> required_config;
   };
   const Planned planned[] = {
-      {"systemd", {}},         {"process", {}},  {"log_patterns", {}}, {"auth_failures", {}},
-      {"access_bursts", {}},   {"http", {}},     {"tls", {}},          {"k8s_nodes", {}},
-      {"k8s_deployments", {}}, {"k8s_pods", {}}, {"k8s_events", {}},   {"drift", {}},
+      {"drift", {}},
   };
   for (const auto& kind : planned) {
     registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);

@@ -15,6 +15,9 @@
 namespace credguard::http {
 class Transport;
 }
+namespace credguard::k8s {
+class Client;
+}
 namespace credguard::mysql {
 class Client;
 }
@@ -32,6 +35,10 @@ class Clients {
 public:
   virtual ~Clients() = default;
   virtual http::Transport& http() = 0;
+  // The Kubernetes client, or nullptr when there is no kubeconfig and no
+  // in-cluster service account (the kubernetes checks then SKIP). Throws
+  // Error(config) when credentials are found but unusable.
+  virtual k8s::Client* kubernetes() { return nullptr; }
   // The platform database (mysql.* keys).
   virtual mysql::Client& mysql();
   // The Prometheus server (prometheus.url, prometheus.token).

@@ -46,6 +46,7 @@ const std::vector<Section>& schema()
        "local services checked at shift start",
        {
            {"units", Type::string_list, "systemd units that must be active (running)"},
+           {"processes", Type::string_list, "process names that must be running (hosts without systemd)"},
        }},
       {"logs",
        "log files scanned by the checklist",

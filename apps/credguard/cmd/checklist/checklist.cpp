@@ -1,8 +1,10 @@
+#include "cmd/checklist/handover.hpp"
 #include "cmd/checklist/history.hpp"
 #include "cmd/checklist/render.hpp"
 #include "cmd/commands.hpp"
 
 #include <credguard/checks/engine.hpp>
+#include <credguard/checks/report_formats.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
 #include <credguard/core/strings.hpp>
@@ -71,8 +73,10 @@ void journal_run(Context& ctx, const checks::ChecklistReport& report, const nloh
 
 int run_checklist(const ChecklistOptions& options, Context& ctx)
 {
-  auto format = ctx.output_format({OutputFormat::table, OutputFormat::json});
+  auto format = ctx.output_format({OutputFormat::table, OutputFormat::json, OutputFormat::junit});
   const Config& config = ctx.config();
+  std::string textfile_dir =
+      options.textfile_dir.empty() ? config.get_string("checklist.textfile_dir").value_or("") : options.textfile_dir;
   auto runbook = load(options, config);
   // Static: a check thread abandoned after its timeout may still use its kind.
   static const checks::KindRegistry k_kinds = checks::builtin_kinds();
@@ -94,10 +98,17 @@ int run_checklist(const ChecklistOptions& options, Context& ctx)
   }
   if (format == OutputFormat::json) {
     ctx.out() << checks::to_json(run.report).dump(2) << '\n';
+  } else if (format == OutputFormat::junit) {
+    ctx.out() << checks::to_junit(run.report);
   } else {
     render_checklist(ctx, run.report);
   }
   journal_run(ctx, run.report, history_evidence(run.report, compared));
+  if (!textfile_dir.empty()) {
+    // Atomic: node_exporter reads the old file or the new one, never half.
+    write_file_atomic(std::filesystem::path(textfile_dir) / checks::textfile_name(run.report.name),
+                      checks::to_textfile(run.report));
+  }
   return to_int(run.report.exit_code());
 }
 
@@ -110,6 +121,9 @@ void add_checklist_verb(CLI::App& parent, Context& ctx, const std::string& name,
   cmd->add_option("--only", options->only, "Run only these checks (ids or tags, comma-separated)")->delimiter(',');
   cmd->add_option("--skip", options->skip, "Leave out these checks (ids or tags, comma-separated)")->delimiter(',');
   cmd->add_option("--runbook", options->runbook_file, "Read the check definitions from FILE")->type_name("FILE");
+  cmd->add_option("--textfile", options->textfile_dir,
+                  "Write Prometheus textfile-collector metrics to DIR (default: checklist.textfile_dir)")
+      ->type_name("DIR");
   cmd->footer("Exit status follows the Nagios plugin contract: 0 all pass, 1 a warning, 2 a failure,\n"
               "3 a check could not run (and nothing failed). Definitions: runbooks/" +
               name + ".yaml.");
@@ -122,6 +136,7 @@ void add_checklist(CLI::App& cmd, Context& ctx)
   add_checklist_verb(cmd, ctx, "daily", "Shift-start checks: services, resources, logs, jobs, backups, security");
   add_checklist_verb(cmd, ctx, "weekly", "Capacity review: table sizes and growth, pending security updates");
   add_checklist_verb(cmd, ctx, "monthly", "Model and access review: score-band shifts per product, inactive users");
+  add_checklist_handover(cmd, ctx);
 }
 
 } // namespace credguard::cli
