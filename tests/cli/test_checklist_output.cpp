@@ -172,7 +172,6 @@ TEST_CASE("checklist daily without configuration: the runbook's checks are all t
       {"failed-jobs", "mysql.host"},
       {"bureau-cache", "mysql.host"},
       {"backup", "backup.dir"},
-      {"drift", "mysql.host"},
       {"failed-logins", "logs.auth"},
       {"auth-bursts", "logs.access"},
       {"health", "health.endpoints"},

@@ -23,18 +23,10 @@ KindRegistry builtin_kinds()
   add_prometheus_kind(registry);
   add_backup_kind(registry);
   add_security_updates_kind(registry);
-  // Kinds the runbooks name that this build does not have yet: their checks
-  // load, SKIP while unconfigured, and report UNKNOWN once configured.
-  struct Planned {
-    const char* name;
-    std::vector<std::string> required_config;
-  };
-  const Planned planned[] = {
-      {"drift", {}},
-  };
-  for (const auto& kind : planned) {
-    registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);
-  }
+  // drift (PSI) comes with the psi engine; runbooks (e.g. a site's own
+  // copy) that name it still load, SKIP while unconfigured, and report
+  // UNKNOWN once configured.
+  registry.add_planned("drift", "not implemented in this version of credguard", {});
   return registry;
 }
 
