@@ -1,3 +1,4 @@
+#include <credguard/checks/drift_kind.hpp>
 #include <credguard/checks/host_kinds.hpp>
 #include <credguard/checks/kind.hpp>
 
@@ -7,6 +8,7 @@ KindRegistry builtin_kinds()
 {
   KindRegistry registry;
   add_host_kinds(registry);
+  add_drift_kind(registry);
   // Kinds the runbooks name that this build does not have yet: their checks
   // load, SKIP while unconfigured, and report UNKNOWN once configured.
   struct Planned {
@@ -28,7 +30,6 @@ KindRegistry builtin_kinds()
       {"k8s_deployments", {}},
       {"k8s_pods", {}},
       {"k8s_events", {}},
-      {"drift", {}},
   };
   for (const auto& kind : planned) {
     registry.add_planned(kind.name, "not implemented in this version of credguard", kind.required_config);
