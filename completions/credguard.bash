@@ -5,19 +5,22 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
+    --binning) COMPREPLY=($(compgen -W "quantile uniform" -- "$cur")); return ;;
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
+    --baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --current) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
@@ -25,6 +28,7 @@ _credguard() {
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
+    "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --features --categorical --bins --binning --epsilon --strict --output-file" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

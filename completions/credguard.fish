@@ -4,14 +4,14 @@ function __credguard_path
     for word in (commandline -opc)[2..-1]
         set -l candidate (string trim -- "$cg_path $word")
         switch $candidate
-            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
+            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'psi' 'completion' 'version'
                 set cg_path $candidate
         end
     end
     echo $cg_path
 end
 complete -c credguard -f
-complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist journal completion version'
+complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist journal psi completion version'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l quiet -x -d 'No progress on stderr, only warnings and errors'
@@ -99,6 +99,25 @@ complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l since
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l until -x -d 'Before this time'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l output-file -rF -d 'Write to FILE (atomically) instead of stdout'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -s o -rF -d 'Write to FILE (atomically) instead of stdout'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l baseline -rF -d 'Reference dataset: CSV file, .gz, or - for standard input'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l current -rF -d 'Dataset to compare with the baseline (same forms)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l features -x -d 'Columns to compare, comma-separated (default: all)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l categorical -x -d 'Columns to bin by value, comma-separated'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l bins -x -d 'Number of bins of numeric columns (default 10)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l binning -xa 'quantile uniform' -d 'quantile (edges at the baseline\'s quantiles, the default) or uniform (equal widths)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l epsilon -x -d 'Replaces a zero proportion, above 0 and below 1 (default 0.0001)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l strict -x -d 'A text cell in a column of numbers is an error (exit 65)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -l output-file -rF -d 'Write the result to FILE (atomically)'
+complete -c credguard -n 'test "(__credguard_path)" = 'psi'' -s o -rF -d 'Write the result to FILE (atomically)'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -a 'bash zsh fish'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
