@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -22,7 +23,13 @@ public:
     , m_fd(fd)
     , m_regular(regular)
   {}
-  ~FileSource() override { ::close(m_fd); }
+  ~FileSource() override
+  {
+    if (m_map != nullptr) {
+      ::munmap(m_map, m_map_size);
+    }
+    ::close(m_fd);
+  }
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
 
@@ -48,9 +55,30 @@ public:
     }
   }
 
+  std::string_view mapped() override
+  {
+    if (m_map == nullptr && m_regular && !m_map_failed) {
+      struct stat info {};
+      if (::fstat(m_fd, &info) == 0 && info.st_size > 0) {
+        m_map_size = static_cast<std::size_t>(info.st_size);
+        void* map = ::mmap(nullptr, m_map_size, PROT_READ, MAP_PRIVATE, m_fd, 0);
+        if (map != MAP_FAILED) {
+          m_map = map;
+          ::madvise(m_map, m_map_size, MADV_SEQUENTIAL);
+          ::madvise(m_map, m_map_size, MADV_WILLNEED);
+        }
+      }
+      m_map_failed = m_map == nullptr; // read() then
+    }
+    return m_map == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(m_map), m_map_size);
+  }
+
 private:
   int m_fd;
   bool m_regular;
+  void* m_map = nullptr;
+  std::size_t m_map_size = 0;
+  bool m_map_failed = false;
 };
 
 class StreamSource final : public ByteSource {
@@ -195,6 +223,7 @@ public:
   }
 
   bool rewindable() const override { return m_inner->rewindable(); }
+  std::string_view mapped() override { return m_inner->mapped(); }
 
   void rewind() override
   {

@@ -4,6 +4,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace credguard::drift {
 
@@ -20,6 +21,10 @@ public:
   virtual bool rewindable() const = 0;
   // Starts again from the first byte. Throws Error(io) when not rewindable.
   virtual void rewind() = 0;
+  // The whole content mapped into memory (a regular, uncompressed, non-empty
+  // file), valid while the source lives; empty when it cannot be mapped and
+  // must be read().
+  virtual std::string_view mapped() { return {}; }
   // The path as the user wrote it, or "<stdin>", for messages.
   const std::string& name() const { return m_name; }
 

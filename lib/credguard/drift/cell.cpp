@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -16,7 +17,7 @@ bool starts_number(char c)
 
 } // namespace
 
-std::optional<double> parse_number(std::string_view cell)
+std::optional<double> parse_general_number(std::string_view cell)
 {
   const char* p = cell.data();
   const char* end = p + cell.size();

@@ -4,30 +4,91 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+#include <mutex>
 #include <set>
 #include <utility>
 
 namespace credguard::drift {
 
+// Chunk buffers, handed back by the chunks when they are parsed so that the
+// next chunks reuse their memory instead of faulting in fresh pages.
+class CsvSource::BufferPool {
+public:
+  struct Buffer {
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+  };
+
+  Buffer take(std::size_t capacity)
+  {
+    {
+      std::lock_guard lock(m_mutex);
+      while (!m_free.empty()) {
+        Buffer buffer = std::move(m_free.back());
+        m_free.pop_back();
+        if (buffer.capacity >= capacity) {
+          return buffer;
+        }
+      }
+    }
+    // Not value-initialised: the bytes are overwritten by the reads.
+    return Buffer{std::unique_ptr<char[]>(new char[capacity]), capacity};
+  }
+
+  void give(Buffer buffer)
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_free.size() < k_kept) {
+      m_free.push_back(std::move(buffer));
+    }
+  }
+
+private:
+  static constexpr std::size_t k_kept = 16;
+  std::mutex m_mutex;
+  std::vector<Buffer> m_free;
+};
+
 namespace {
 
 class CsvChunk final : public RowChunk {
 public:
-  // `cut`: the text ends inside a record longer than CsvSource::k_max_record.
-  CsvChunk(std::string text, std::size_t columns, bool cut = false)
-    : m_text(std::move(text))
+  // Rows in a buffer of the pool. `cut`: the text ends inside a record
+  // longer than CsvSource::k_max_record.
+  CsvChunk(CsvSource::BufferPool::Buffer buffer, std::size_t size, std::shared_ptr<CsvSource::BufferPool> pool,
+           std::size_t columns, bool cut = false)
+    : m_text(buffer.data.get(), size)
+    , m_buffer(std::move(buffer))
+    , m_pool(std::move(pool))
     , m_columns(columns)
     , m_cut(cut)
   {}
+  // Rows in a mapped file, which outlives the chunk.
+  CsvChunk(std::string_view text, std::size_t columns, bool cut = false)
+    : m_text(text)
+    , m_columns(columns)
+    , m_cut(cut)
+  {}
+  ~CsvChunk() override
+  {
+    if (m_pool) {
+      m_pool->give(std::move(m_buffer));
+    }
+  }
+  CsvChunk(const CsvChunk&) = delete;
+  CsvChunk& operator=(const CsvChunk&) = delete;
 
   std::uint64_t parse(RowVisitor& visitor) const override
   {
-    CsvCursor cursor(m_text);
+    std::string_view text = m_text;
+    CsvCursor cursor(text);
     std::vector<std::string_view> fields;
     fields.reserve(m_columns + 1);
     std::uint64_t line = 0;
     while (cursor.next(fields, line)) {
-      if (m_cut && cursor.position() == m_text.data() + m_text.size()) {
+      if (m_cut && cursor.position() == text.data() + text.size()) {
         throw ChunkError(line, fmt::format("a record longer than {} MiB; is a double quote missing?",
                                            CsvSource::k_max_record >> 20));
       }
@@ -41,7 +102,9 @@ public:
   }
 
 private:
-  std::string m_text;
+  std::string_view m_text;
+  CsvSource::BufferPool::Buffer m_buffer;
+  std::shared_ptr<CsvSource::BufferPool> m_pool;
   std::size_t m_columns;
   bool m_cut;
 };
@@ -50,9 +113,21 @@ private:
 
 CsvSource::CsvSource(std::unique_ptr<ByteSource> bytes, std::size_t chunk_bytes)
   : m_bytes(std::move(bytes))
-  , m_chunk_bytes(chunk_bytes)
+  , m_chunk_bytes(std::max<std::size_t>(1, chunk_bytes))
+  , m_pool(std::make_shared<BufferPool>())
+  , m_map(m_bytes->mapped())
 {
   read_header();
+}
+
+std::size_t CsvSource::read_into(char* buffer, std::size_t used, std::size_t capacity)
+{
+  while (used < capacity && !m_eof) {
+    std::size_t n = m_bytes->read(buffer + used, capacity - used);
+    m_eof = n == 0;
+    used += n;
+  }
+  return used;
 }
 
 bool CsvSource::fill(std::size_t size)
@@ -76,8 +151,13 @@ void CsvSource::read_header()
 {
   m_pending.clear();
   m_eof = false;
+  m_offset = 0;
+  if (!m_map.empty()) {
+    parse_header(m_map);
+    return;
+  }
   std::size_t header_end = 0;
-  std::size_t block = 1U << 16;
+  std::size_t block = std::min<std::size_t>(1U << 16, m_chunk_bytes);
   while (true) {
     bool more = fill(block);
     header_end = last_record_end(m_pending);
@@ -86,12 +166,15 @@ void CsvSource::read_header()
     }
     block = m_pending.size();
   }
-  std::string_view text = strip_bom(m_pending);
-  std::size_t bom = m_pending.size() - text.size();
-  if (header_end == 0) {
-    header_end = m_pending.size();
-  }
-  CsvCursor cursor(text.substr(0, header_end - bom));
+  parse_header(std::string_view(m_pending).substr(0, header_end == 0 ? m_pending.size() : header_end));
+  m_pending.erase(0, m_offset);
+  m_offset = 0;
+}
+
+void CsvSource::parse_header(std::string_view data)
+{
+  std::string_view text = strip_bom(data);
+  CsvCursor cursor(text);
   std::vector<std::string_view> fields;
   std::uint64_t line = 0;
   bool found = false;
@@ -110,41 +193,78 @@ void CsvSource::read_header()
       throw Error(ErrorKind::data, fmt::format("{}:{}: the header names column '{}' twice", name(), line + 1, column));
     }
   }
-  std::size_t consumed = static_cast<std::size_t>(cursor.position() - m_pending.data());
+  m_offset = static_cast<std::size_t>(cursor.position() - data.data());
   m_first_line = cursor.lines() + 1;
-  m_pending.erase(0, consumed);
+}
+
+std::unique_ptr<RowChunk> CsvSource::next_mapped_chunk()
+{
+  std::string_view rest = m_map.substr(std::min(m_offset, m_map.size()));
+  if (rest.empty()) {
+    return nullptr;
+  }
+  std::size_t window = m_chunk_bytes;
+  std::size_t end = 0;
+  while (end == 0) {
+    if (window >= rest.size()) {
+      end = rest.size(); // the last chunk: its last record may lack a line break
+      break;
+    }
+    end = last_record_end(rest.substr(0, window));
+    if (end == 0 && window > k_max_record) {
+      m_offset = m_map.size(); // stop here: the chunk's parser reports the overlong record
+      return std::make_unique<CsvChunk>(rest.substr(0, window), m_columns.size(), true);
+    }
+    window *= 2;
+  }
+  m_offset += end;
+  return std::make_unique<CsvChunk>(rest.substr(0, end), m_columns.size());
 }
 
 std::unique_ptr<RowChunk> CsvSource::next_chunk()
 {
+  if (!m_map.empty()) {
+    return next_mapped_chunk();
+  }
+  std::size_t capacity = m_chunk_bytes;
   while (true) {
-    if (!m_eof && m_pending.size() < m_chunk_bytes) {
-      fill(m_chunk_bytes - m_pending.size() + (m_chunk_bytes >> 3));
-      continue;
+    auto buffer = m_pool->take(std::max(capacity, m_pending.size()));
+    std::size_t used = 0;
+    if (m_pending.size() > capacity) {
+      // More is pending than a chunk holds (the header's first block): cut
+      // it into chunks before reading on.
+      std::size_t end = last_record_end(std::string_view(m_pending).substr(0, capacity));
+      if (end != 0) {
+        std::memcpy(buffer.data.get(), m_pending.data(), end);
+        m_pending.erase(0, end);
+        return std::make_unique<CsvChunk>(std::move(buffer), end, m_pool, m_columns.size());
+      }
+      capacity = m_pending.size();
     }
-    if (m_pending.empty()) {
+    std::memcpy(buffer.data.get(), m_pending.data(), m_pending.size());
+    used = read_into(buffer.data.get(), m_pending.size(), buffer.capacity);
+    m_pending.clear();
+    if (used == 0) {
+      m_pool->give(std::move(buffer));
       return nullptr;
     }
-    // Cut within the first chunk_bytes when a record ends there, so that
-    // chunks stay near their size however much is pending.
-    std::size_t end = last_record_end(std::string_view(m_pending).substr(0, m_chunk_bytes));
+    std::size_t end = m_eof ? used : last_record_end(std::string_view(buffer.data.get(), used));
     if (end == 0) {
-      end = last_record_end(m_pending);
-    }
-    if (m_eof && (end == 0 || m_pending.size() <= m_chunk_bytes)) {
-      return std::make_unique<CsvChunk>(std::exchange(m_pending, {}), m_columns.size());
-    }
-    if (end == 0) {
-      if (m_pending.size() > k_max_record) {
+      // One record fills the buffer: read it again into a larger one.
+      m_pending.assign(buffer.data.get(), used);
+      m_pool->give(std::move(buffer));
+      if (used > k_max_record) {
         m_eof = true; // stop here: the chunk's parser reports the overlong record
-        return std::make_unique<CsvChunk>(std::exchange(m_pending, {}), m_columns.size(), true);
+        auto whole = m_pool->take(used);
+        std::memcpy(whole.data.get(), m_pending.data(), used);
+        m_pending.clear();
+        return std::make_unique<CsvChunk>(std::move(whole), used, m_pool, m_columns.size(), true);
       }
-      fill(m_pending.size());
+      capacity = 2 * used;
       continue;
     }
-    std::string rest(m_pending, end);
-    m_pending.resize(end);
-    return std::make_unique<CsvChunk>(std::exchange(m_pending, std::move(rest)), m_columns.size());
+    m_pending.assign(buffer.data.get() + end, used - end);
+    return std::make_unique<CsvChunk>(std::move(buffer), end, m_pool, m_columns.size());
   }
 }
 

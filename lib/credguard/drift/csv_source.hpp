@@ -32,17 +32,28 @@ public:
   // quote is reported.
   static constexpr std::size_t k_max_record = 256U << 20;
 
+  class BufferPool;
+
 private:
   // Appends up to `size` bytes to m_pending; returns false at the end.
   bool fill(std::size_t size);
   void read_header();
+  // Reads the header record at the start of `data`; sets m_offset past it.
+  void parse_header(std::string_view data);
+  std::unique_ptr<RowChunk> next_mapped_chunk();
+  // Reads into `buffer` after its first `used` bytes until it is full or
+  // the data ends; returns the bytes now in it.
+  std::size_t read_into(char* buffer, std::size_t used, std::size_t capacity);
 
   std::unique_ptr<ByteSource> m_bytes;
   std::size_t m_chunk_bytes;
+  std::shared_ptr<BufferPool> m_pool; // chunk buffers, reused
   std::vector<std::string> m_columns;
   std::uint64_t m_first_line = 1;
-  std::string m_pending; // read but not yet handed out
+  std::string m_pending; // read but not yet handed out: the header's block, then a partial record
   bool m_eof = false;
+  std::string_view m_map;   // the whole file when it is mapped: chunks are views of it
+  std::size_t m_offset = 0; // in m_map: where the next chunk starts
 };
 
 // Opens `path` ("-" = `standard_input`, .gz transparently) as a CsvSource.

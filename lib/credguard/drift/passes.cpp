@@ -43,7 +43,10 @@ private:
 
 class BaselineVisitor final : public RowVisitor {
 public:
-  BaselineVisitor(const std::vector<FeatureSpec>& features, TextFlags& flags, std::size_t chunk)
+  // `expected_rows`: about how many rows the chunk holds, to size the
+  // value arrays once (growing them copies and faults in fresh pages).
+  BaselineVisitor(const std::vector<FeatureSpec>& features, TextFlags& flags, std::size_t chunk,
+                  std::size_t expected_rows)
     : m_features(features)
     , m_flags(flags)
     , m_chunk(chunk)
@@ -52,8 +55,13 @@ public:
   {
     for (std::size_t f = 0; f < features.size(); ++f) {
       m_columns[f].text_mode = flags.get(f);
+      if (!m_columns[f].text_mode && expected_rows > 0) {
+        m_values[f].reserve(expected_rows + expected_rows / 8);
+      }
     }
   }
+
+  std::uint64_t rows() const { return m_rows; }
 
   void row(std::span<const std::string_view> cells, std::uint64_t line) override
   {
@@ -127,11 +135,14 @@ public:
 
   std::uint64_t run(const RowChunk& chunk, std::size_t index) override
   {
-    auto visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index);
+    auto visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, m_rows_hint.load());
     std::uint64_t lines = chunk.parse(*visitor);
     if (visitor->flipped()) {
-      visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index);
+      visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, m_rows_hint.load());
       lines = chunk.parse(*visitor);
+    }
+    auto rows = static_cast<std::size_t>(visitor->rows());
+    for (auto hint = m_rows_hint.load(); rows > hint && !m_rows_hint.compare_exchange_weak(hint, rows);) {
     }
     std::lock_guard lock(m_mutex);
     visitor->merge_into(m_pass);
@@ -143,6 +154,7 @@ private:
   TextFlags m_flags;
   BaselinePass& m_pass;
   std::mutex m_mutex;
+  std::atomic<std::size_t> m_rows_hint{0}; // the most rows a chunk held so far
 };
 
 class CurrentVisitor final : public RowVisitor {

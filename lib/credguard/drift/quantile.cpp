@@ -9,9 +9,6 @@ namespace credguard::drift {
 namespace {
 
 constexpr std::uint64_t k_sign = 1ULL << 63;
-// A group of values this small is collected and sorted instead of being
-// narrowed down by another histogram pass.
-constexpr std::uint64_t k_gather_limit = 1U << 16;
 constexpr std::size_t k_digits = 1U << 16;
 
 // Maps doubles to unsigned integers in the same order.
@@ -42,6 +39,8 @@ struct Group {
   bool gather = false;
   std::vector<std::uint64_t> keys;
   std::vector<std::uint64_t> histogram;
+  std::uint64_t min_key = ~0ULL; // of the values histogrammed: equal ends mean one repeated value
+  std::uint64_t max_key = 0;
 };
 
 std::vector<Group> group_targets(const std::vector<Target>& targets)
@@ -53,7 +52,7 @@ std::vector<Group> group_targets(const std::vector<Target>& targets)
     }
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.prefix == targets[i].prefix; });
     if (it == groups.end()) {
-      groups.push_back(Group{targets[i].prefix, targets[i].count, {}, false, {}, {}});
+      groups.push_back(Group{targets[i].prefix, targets[i].count, {}, false, {}, {}, ~0ULL, 0});
       it = groups.end() - 1;
     }
     it->targets.push_back(i);
@@ -95,6 +94,8 @@ void scan(const ValueChunks& values, std::vector<Group>& groups, unsigned bits)
         group->keys.push_back(key);
       } else {
         ++group->histogram[(key >> digit_shift) & (k_digits - 1)];
+        group->min_key = std::min(group->min_key, key);
+        group->max_key = std::max(group->max_key, key);
       }
     }
   }
@@ -111,7 +112,8 @@ std::uint64_t value_count(const ValueChunks& values)
   return n;
 }
 
-std::vector<double> order_statistics(const ValueChunks& values, const std::vector<std::uint64_t>& ranks)
+std::vector<double> order_statistics(const ValueChunks& values, const std::vector<std::uint64_t>& ranks,
+                                     std::uint64_t gather_limit)
 {
   std::uint64_t total = value_count(values);
   std::vector<Target> targets;
@@ -124,7 +126,8 @@ std::vector<double> order_statistics(const ValueChunks& values, const std::vecto
       break;
     }
     for (auto& g : groups) {
-      g.gather = g.count <= k_gather_limit;
+      // A small group is collected and selected from instead of narrowed by another pass.
+      g.gather = g.count <= gather_limit;
       if (g.gather) {
         g.keys.reserve(g.count);
       } else {
@@ -134,9 +137,20 @@ std::vector<double> order_statistics(const ValueChunks& values, const std::vecto
     scan(values, groups, bits);
     for (auto& g : groups) {
       if (g.gather) {
-        std::sort(g.keys.begin(), g.keys.end());
+        // Targets come in ascending rank: each selection leaves the larger keys after it.
+        auto from = g.keys.begin();
         for (auto i : g.targets) {
-          targets[i].value = from_order_key(g.keys.at(targets[i].rank));
+          auto nth = g.keys.begin() + static_cast<std::ptrdiff_t>(targets[i].rank);
+          std::nth_element(from, nth, g.keys.end());
+          targets[i].value = from_order_key(*nth);
+          targets[i].done = true;
+          from = nth;
+        }
+        continue;
+      }
+      if (g.min_key == g.max_key) {
+        for (auto i : g.targets) {
+          targets[i].value = from_order_key(g.min_key);
           targets[i].done = true;
         }
         continue;

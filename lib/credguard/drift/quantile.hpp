@@ -12,10 +12,13 @@ using ValueChunks = std::vector<std::vector<double>>;
 // The number of values in all pieces.
 std::uint64_t value_count(const ValueChunks& values);
 
-// The values at 0-based positions `ranks` (each < value_count) of the
+// The values at 0-based positions `ranks` (ascending, each < value_count) of the
 // values in ascending order, without sorting them: a radix selection on the
 // bits of the doubles, a few passes over the data. Returns one value per rank.
-std::vector<double> order_statistics(const ValueChunks& values, const std::vector<std::uint64_t>& ranks);
+// Groups of at most `gather_limit` values are selected from directly
+// (tests lower it to exercise every pass).
+std::vector<double> order_statistics(const ValueChunks& values, const std::vector<std::uint64_t>& ranks,
+                                     std::uint64_t gather_limit = 1U << 20);
 
 // The bin edges of --binning quantile: numpy.quantile(values, k / bins) for
 // k = 1 .. bins-1 with numpy's default (linear) method, sorted, duplicates

@@ -1,63 +1,153 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace credguard::drift {
 
-// How many times each distinct text occurs in a categorical column.
+// How many times each distinct text occurs in a categorical column: an
+// open-addressing table with a cheap hash, since it is probed once per cell.
 class TextCounts {
 public:
   // Counts one more `text`.
-  void add(std::string_view text)
+  void add(std::string_view text) { add(text, 1); }
+
+  // Counts `count` more `text`.
+  void add(std::string_view text, std::uint64_t count)
   {
-    auto it = m_counts.find(text);
-    if (it != m_counts.end()) {
-      ++it->second;
-    } else {
-      m_counts.emplace(std::string(text), 1);
+    if (2 * (m_used + 1) > m_slots.size()) {
+      grow();
+    }
+    std::uint64_t hash = hash_of(text);
+    std::size_t mask = m_slots.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      Slot& slot = m_slots[i];
+      if (slot.count == 0) {
+        slot = Slot{hash, m_texts.size(), text.size(), count};
+        m_texts.append(text);
+        ++m_used;
+        return;
+      }
+      if (slot.hash == hash && slot.size == text.size() &&
+          std::memcmp(m_texts.data() + slot.offset, text.data(), text.size()) == 0) {
+        slot.count += count;
+        return;
+      }
     }
   }
+
   // Adds every count of `other` to this one.
   void merge(TextCounts&& other)
   {
-    if (m_counts.empty()) {
-      m_counts = std::move(other.m_counts);
+    if (m_used == 0) {
+      *this = std::move(other);
       return;
     }
-    for (auto& [text, count] : other.m_counts) {
-      m_counts[text] += count;
+    merge(static_cast<const TextCounts&>(other));
+  }
+  void merge(const TextCounts& other)
+  {
+    for (const auto& slot : other.m_slots) {
+      if (slot.count != 0) {
+        add(other.text_of(slot), slot.count);
+      }
     }
   }
+
   std::uint64_t count(std::string_view text) const
   {
-    auto it = m_counts.find(text);
-    return it == m_counts.end() ? 0 : it->second;
+    if (m_used == 0) {
+      return 0;
+    }
+    std::uint64_t hash = hash_of(text);
+    std::size_t mask = m_slots.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+      const Slot& slot = m_slots[i];
+      if (slot.count == 0) {
+        return 0;
+      }
+      if (slot.hash == hash && text_of(slot) == text) {
+        return slot.count;
+      }
+    }
   }
-  bool empty() const { return m_counts.empty(); }
-  std::size_t size() const { return m_counts.size(); }
-  void clear() { m_counts.clear(); }
-  // The distinct texts, in no particular order.
+
+  bool empty() const { return m_used == 0; }
+  std::size_t size() const { return m_used; }
+
+  // The distinct texts, in no particular order; valid until the next add.
   std::vector<std::string_view> texts() const
   {
     std::vector<std::string_view> out;
-    out.reserve(m_counts.size());
-    for (const auto& entry : m_counts) {
-      out.emplace_back(entry.first);
+    out.reserve(m_used);
+    for (const auto& slot : m_slots) {
+      if (slot.count != 0) {
+        out.push_back(text_of(slot));
+      }
     }
     return out;
   }
 
 private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::size_t offset = 0; // in m_texts
+    std::size_t size = 0;
+    std::uint64_t count = 0; // 0: free
   };
-  std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> m_counts;
+
+  static std::uint64_t mix(std::uint64_t h)
+  {
+    h ^= h >> 32;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+  }
+
+  // Eight bytes at a time, multiply-xorshift: good enough to spread short
+  // labels, and cheap.
+  static std::uint64_t hash_of(std::string_view text)
+  {
+    std::uint64_t h = text.size() * 0xC2B2AE3D27D4EB4FULL;
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, 8);
+      h = mix(h ^ word);
+    }
+    if (i < text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, text.size() - i);
+      h = mix(h ^ word ^ 0xFF);
+    }
+    return mix(h);
+  }
+
+  std::string_view text_of(const Slot& slot) const { return std::string_view(m_texts).substr(slot.offset, slot.size); }
+
+  void grow()
+  {
+    std::vector<Slot> old = std::move(m_slots);
+    m_slots.assign(old.empty() ? 16 : 2 * old.size(), Slot{});
+    std::size_t mask = m_slots.size() - 1;
+    for (const auto& slot : old) {
+      if (slot.count == 0) {
+        continue;
+      }
+      std::size_t i = static_cast<std::size_t>(slot.hash) & mask;
+      while (m_slots[i].count != 0) {
+        i = (i + 1) & mask;
+      }
+      m_slots[i] = slot;
+    }
+  }
+
+  std::vector<Slot> m_slots;
+  std::string m_texts; // every distinct text, back to back
+  std::size_t m_used = 0;
 };
 
 } // namespace credguard::drift

@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <charconv>
 #include <cmath>
+#include <random>
+#include <string>
 
 using namespace credguard::drift;
 
@@ -47,5 +50,21 @@ TEST_CASE("cell: anything else is text")
         "e5",  "1e", "0x10", "inf", "-inf", "Infinity", "nan", "-nan", "1e400", "-1e400", "1_000", "١"}) {
     INFO(cell);
     CHECK_FALSE(parse_number(cell).has_value());
+  }
+}
+
+TEST_CASE("cell: the fast path for plain decimals agrees with from_chars")
+{
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 200000; ++i) {
+    auto digits = std::to_string(rng() >> (rng() % 64));
+    auto cut = rng() % (digits.size() + 1);
+    std::string text = (i % 3 == 0 ? "-" : "") + digits.substr(0, cut) + "." + digits.substr(cut);
+    double expected = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+    REQUIRE(ec == std::errc());
+    REQUIRE(end == text.data() + text.size());
+    INFO(text);
+    REQUIRE(parse_number(text) == (expected == 0 ? 0.0 : expected));
   }
 }

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -117,8 +118,10 @@ TEST_CASE("csv source: rows are the same whatever the chunk size, with quoted li
   std::mt19937 rng(3);
   std::string text = "a,b,c\n";
   Rows expected;
+  std::vector<std::uint64_t> expected_lines;
   const char* values[] = {"1", "x,y", "multi\nline", "q\"q", "", "São", "NA", "\r\n"};
   for (int r = 0; r < 500; ++r) {
+    expected_lines.push_back(2 + static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) - 1);
     std::vector<std::string> row;
     for (int c = 0; c < 3; ++c) {
       std::string v = values[rng() % 8];
@@ -133,16 +136,23 @@ TEST_CASE("csv source: rows are the same whatever the chunk size, with quoted li
     text += r % 2 == 0 ? "\n" : "\r\n";
     expected.push_back(row);
   }
+  test::TempDir dir;
+  auto path = dir.write("data.csv", text).string();
   for (std::size_t chunk : {1U, 7U, 64U, 1000U, 1U << 20}) {
-    std::istringstream in;
-    auto source = from_text(text, in, chunk);
-    auto rows = read_all(source, 3);
-    Rows got;
-    for (auto& [line, cells] : rows) {
-      got.push_back(cells);
+    for (bool mapped : {false, true}) {
+      std::istringstream in;
+      auto source = mapped ? CsvSource(open_bytes(path, in), chunk) : from_text(text, in, chunk);
+      auto rows = read_all(source, 3);
+      Rows got;
+      std::vector<std::uint64_t> lines;
+      for (auto& [line, cells] : rows) {
+        got.push_back(cells);
+        lines.push_back(line);
+      }
+      INFO("chunk bytes " << chunk << (mapped ? ", mapped file" : ", read from a stream"));
+      CHECK(got == expected);
+      CHECK(lines == expected_lines);
     }
-    INFO("chunk bytes " << chunk);
-    CHECK(got == expected);
   }
 }
 

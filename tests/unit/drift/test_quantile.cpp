@@ -102,10 +102,12 @@ TEST_CASE("order statistics equal those of a sorted copy, with ties, negatives a
     std::vector<std::uint64_t> ranks{0, n / 3, n / 2, n - 1};
     std::sort(ranks.begin(), ranks.end());
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    auto got = order_statistics(pieces(values, 4096), ranks);
-    for (std::size_t i = 0; i < ranks.size(); ++i) {
-      INFO("n " << n << " rank " << ranks[i]);
-      CHECK(got[i] == sorted[ranks[i]]);
+    for (std::uint64_t gather_limit : {std::uint64_t{4}, std::uint64_t{64}, std::uint64_t{1} << 20}) {
+      auto got = order_statistics(pieces(values, 4096), ranks, gather_limit);
+      for (std::size_t i = 0; i < ranks.size(); ++i) {
+        INFO("n " << n << " rank " << ranks[i] << " gather limit " << gather_limit);
+        CHECK(got[i] == sorted[ranks[i]]);
+      }
     }
   }
 }
@@ -114,6 +116,8 @@ TEST_CASE("order statistics: one value repeated a million times")
 {
   std::vector<double> values(1'000'000, 2.5);
   values[10] = -1;
-  auto got = order_statistics(pieces(values, 65536), {0, 1, 999'999});
-  CHECK(got == std::vector<double>{-1, 2.5, 2.5});
+  for (std::uint64_t gather_limit : {std::uint64_t{0}, std::uint64_t{1000}, std::uint64_t{1} << 20}) {
+    auto got = order_statistics(pieces(values, 65536), {0, 1, 999'999}, gather_limit);
+    CHECK(got == std::vector<double>{-1, 2.5, 2.5});
+  }
 }
