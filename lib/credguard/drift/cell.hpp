@@ -22,6 +22,11 @@ inline bool is_missing(std::string_view cell)
 // parse_number for any cell, through std::from_chars.
 std::optional<double> parse_general_number(std::string_view cell);
 
+// 10^0 .. 10^22: the powers of ten a double holds exactly.
+inline constexpr double k_exact_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 // Most cells are short plain decimals ("123", "-4.56"): when the digits
 // make an integer up to 2^53 and at most 22 of them follow the point, one
 // division of two exact doubles gives the correctly rounded value, the same
@@ -29,8 +34,6 @@ std::optional<double> parse_general_number(std::string_view cell);
 inline std::optional<double> parse_plain_decimal(std::string_view cell)
 {
   constexpr std::uint64_t k_exact_integer = 1ULL << 53;
-  constexpr double k_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const char* p = cell.data();
   const char* end = p + cell.size();
   bool negative = false;
@@ -38,29 +41,27 @@ inline std::optional<double> parse_plain_decimal(std::string_view cell)
     negative = *p == '-';
     ++p;
   }
+  // Digits, then optionally a point and more digits; a 20th digit could
+  // overflow the mantissa, so such cells take the general path.
   std::uint64_t mantissa = 0;
-  int digits = 0;
-  int decimals = 0;
-  bool point = false;
-  for (; p < end; ++p) {
-    auto digit = static_cast<unsigned>(*p - '0');
-    if (digit < 10) {
-      if (digits == 19) {
-        return std::nullopt;
-      }
-      mantissa = mantissa * 10 + digit;
-      ++digits;
-      decimals += point ? 1 : 0;
-    } else if (*p == '.' && !point) {
-      point = true;
-    } else {
-      return std::nullopt;
-    }
+  const char* digits_start = p;
+  for (; p < end && static_cast<unsigned>(*p - '0') < 10; ++p) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
   }
-  if (digits == 0 || mantissa > k_exact_integer || decimals > 22) {
+  auto digits = p - digits_start;
+  std::ptrdiff_t decimals = 0;
+  if (p < end && *p == '.') {
+    const char* fraction = ++p;
+    for (; p < end && static_cast<unsigned>(*p - '0') < 10; ++p) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    }
+    decimals = p - fraction;
+    digits += decimals;
+  }
+  if (p != end || digits == 0 || digits > 19 || mantissa > k_exact_integer || decimals > 22) {
     return std::nullopt;
   }
-  double value = static_cast<double>(mantissa) / k_powers_of_ten[decimals];
+  double value = static_cast<double>(mantissa) / k_exact_powers_of_ten[decimals];
   return value == 0 ? 0.0 : (negative ? -value : value);
 }
 
@@ -70,6 +71,10 @@ inline std::optional<double> parse_plain_decimal(std::string_view cell)
 // (text, hexadecimal, inf, overflow). -0 reads as 0.
 inline std::optional<double> parse_number(std::string_view cell)
 {
+  char first = cell.empty() ? ' ' : cell.front();
+  if (!((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.')) {
+    return std::nullopt; // most text
+  }
   if (auto value = parse_plain_decimal(cell)) {
     return value;
   }

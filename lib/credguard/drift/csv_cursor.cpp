@@ -4,7 +4,12 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace credguard::drift {
 
@@ -99,6 +104,7 @@ std::string_view CsvCursor::unquoted()
 {
   const char* start = m_pos;
   while (true) {
+    skip_plain_block();
     while (m_pos < m_end && k_unquoted[byte_at(m_pos)] == plain) {
       ++m_pos;
     }
@@ -133,6 +139,29 @@ std::string_view CsvCursor::unquoted()
     default: check_utf8(); break;
     }
   }
+}
+
+void CsvCursor::skip_plain_block()
+{
+#if defined(__SSE2__)
+  // Sixteen bytes at a time to the first comma, line break, quote or
+  // non-ASCII byte; the byte loop then looks at what stopped it.
+  const __m128i comma_bytes = _mm_set1_epi8(',');
+  const __m128i lf_bytes = _mm_set1_epi8('\n');
+  const __m128i cr_bytes = _mm_set1_epi8('\r');
+  const __m128i quote_bytes = _mm_set1_epi8('"');
+  while (m_end - m_pos >= 16) {
+    __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(m_pos));
+    __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma_bytes), _mm_cmpeq_epi8(bytes, lf_bytes)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(bytes, cr_bytes), _mm_cmpeq_epi8(bytes, quote_bytes)));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(special) | _mm_movemask_epi8(bytes));
+    if (mask != 0) {
+      m_pos += std::countr_zero(mask);
+      return;
+    }
+    m_pos += 16;
+  }
+#endif
 }
 
 std::string_view CsvCursor::quoted(std::size_t field_index)
@@ -219,29 +248,49 @@ bool CsvCursor::next(std::vector<std::string_view>& fields, std::uint64_t& line)
   return true;
 }
 
+namespace {
+
+// The number of double quotes in `text`.
+std::size_t count_quotes(std::string_view text)
+{
+  std::size_t count = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen byte counters, each decremented by the compare's -1 on a quote,
+  // summed before they can wrap (255 rounds).
+  const __m128i quote_bytes = _mm_set1_epi8('"');
+  while (text.size() - i >= 16) {
+    __m128i counters = _mm_setzero_si128();
+    for (int round = 0; round < 255 && text.size() - i >= 16; ++round, i += 16) {
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, quote_bytes));
+    }
+    __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<std::size_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    count += text[i] == '"' ? 1U : 0U;
+  }
+  return count;
+}
+
+} // namespace
+
 std::size_t last_record_end(std::string_view text)
 {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  const char* pos = begin;
-  const char* last = nullptr;
-  bool inside = false;
-  while (pos < end) {
-    const auto* q = static_cast<const char*>(std::memchr(pos, '"', static_cast<std::size_t>(end - pos)));
-    const char* region_end = q != nullptr ? q : end;
-    if (!inside && region_end > pos) {
-      const auto* lf = static_cast<const char*>(::memrchr(pos, '\n', static_cast<std::size_t>(region_end - pos)));
-      if (lf != nullptr) {
-        last = lf;
-      }
+  // A line break ends a record when an even number of quotes comes before
+  // it: count them all, then walk back from the end to such a line break.
+  std::size_t quotes = count_quotes(text);
+  for (std::size_t i = text.size(); i-- > 0;) {
+    if (text[i] == '"') {
+      --quotes;
+    } else if (text[i] == '\n' && quotes % 2 == 0) {
+      return i + 1;
     }
-    if (q == nullptr) {
-      break;
-    }
-    inside = !inside;
-    pos = q + 1;
   }
-  return last == nullptr ? 0 : static_cast<std::size_t>(last - begin) + 1;
+  return 0;
 }
 
 std::string_view strip_bom(std::string_view text)

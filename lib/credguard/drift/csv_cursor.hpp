@@ -34,6 +34,8 @@ private:
   // Returns the unquoted field at m_pos and moves past its terminator;
   // sets m_record_done at the end of the record.
   std::string_view unquoted();
+  // Moves m_pos over plain bytes in large steps where the CPU allows.
+  void skip_plain_block();
   std::string_view quoted(std::size_t field_index);
   void check_utf8();
   [[noreturn]] void fail(const std::string& message) const;

@@ -45,7 +45,7 @@ class BaselineVisitor final : public RowVisitor {
 public:
   // `expected_rows`: about how many rows the chunk holds, to size the
   // value arrays once (growing them copies and faults in fresh pages).
-  BaselineVisitor(const std::vector<FeatureSpec>& features, TextFlags& flags, std::size_t chunk,
+  BaselineVisitor(const std::vector<FeatureSpec>& features, TextFlags& flags, std::size_t chunk, ValueArena& arena,
                   std::size_t expected_rows)
     : m_features(features)
     , m_flags(flags)
@@ -55,8 +55,8 @@ public:
   {
     for (std::size_t f = 0; f < features.size(); ++f) {
       m_columns[f].text_mode = flags.get(f);
-      if (!m_columns[f].text_mode && expected_rows > 0) {
-        m_values[f].reserve(expected_rows + expected_rows / 8);
+      if (!m_columns[f].text_mode) {
+        m_values[f] = ValueBuffer(arena, expected_rows + expected_rows / 16);
       }
     }
   }
@@ -106,7 +106,7 @@ public:
       to.missing += from.missing;
       if (!m_values[f].empty()) {
         to.numbers_seen = true;
-        to.values.push_back(std::move(m_values[f]));
+        to.values.push_back(m_values[f].values());
       }
       to.text.merge(std::move(from.text));
       to.text_mode = to.text_mode || from.text_mode;
@@ -121,7 +121,7 @@ private:
   std::size_t m_chunk;
   std::uint64_t m_rows = 0;
   std::vector<BaselineColumn> m_columns;
-  std::vector<std::vector<double>> m_values;
+  std::vector<ValueBuffer> m_values;
   bool m_flipped = false;
 };
 
@@ -135,10 +135,10 @@ public:
 
   std::uint64_t run(const RowChunk& chunk, std::size_t index) override
   {
-    auto visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, m_rows_hint.load());
+    auto visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, *m_pass.arena, m_rows_hint.load());
     std::uint64_t lines = chunk.parse(*visitor);
     if (visitor->flipped()) {
-      visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, m_rows_hint.load());
+      visitor = std::make_unique<BaselineVisitor>(m_features, m_flags, index, *m_pass.arena, m_rows_hint.load());
       lines = chunk.parse(*visitor);
     }
     auto rows = static_cast<std::size_t>(visitor->rows());

@@ -4,8 +4,10 @@
 #include <credguard/drift/quantile.hpp>
 #include <credguard/drift/row_source.hpp>
 #include <credguard/drift/text_counts.hpp>
+#include <credguard/drift/value_arena.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +43,7 @@ struct BaselineColumn {
 };
 
 struct BaselinePass {
+  std::unique_ptr<ValueArena> arena = std::make_unique<ValueArena>(); // holds every column's values
   std::uint64_t rows = 0;
   std::vector<BaselineColumn> columns; // one per feature
   LineMap lines;

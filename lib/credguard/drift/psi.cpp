@@ -231,9 +231,10 @@ PsiReport compute_psi(RowSource& baseline, RowSource& current, const PsiOptions&
     parallel_for(features.size(), threads, [&](std::size_t f) {
       if (!features[f].text) {
         numeric[f] = bin_baseline(base.columns[f].values, options);
-        base.columns[f].values = {}; // free the values as soon as they are counted
+        base.columns[f].values = {};
       }
     });
+    base.arena.reset(); // the values are counted: free them before reading the current dataset
     std::vector<std::vector<double>> edges(features.size());
     for (std::size_t f = 0; f < features.size(); ++f) {
       edges[f] = numeric[f].edges;

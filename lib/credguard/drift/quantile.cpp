@@ -15,7 +15,8 @@ constexpr std::size_t k_digits = 1U << 16;
 std::uint64_t order_key(double x)
 {
   auto u = std::bit_cast<std::uint64_t>(x);
-  return (u & k_sign) != 0 ? ~u : u | k_sign;
+  std::uint64_t negative = 0 - (u >> 63); // all ones for a negative number
+  return u ^ (negative | k_sign);         // negative: ~u; positive: u | sign
 }
 
 double from_order_key(std::uint64_t key)

@@ -2,12 +2,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace credguard::drift {
 
-// The numeric values of one column, in pieces (one per chunk), unordered.
-using ValueChunks = std::vector<std::vector<double>>;
+// The numeric values of one column, in pieces (one per chunk), unordered;
+// the pieces are views of memory owned elsewhere (a ValueArena).
+using ValueChunks = std::vector<std::span<const double>>;
 
 // The number of values in all pieces.
 std::uint64_t value_count(const ValueChunks& values);
@@ -18,7 +20,7 @@ std::uint64_t value_count(const ValueChunks& values);
 // Groups of at most `gather_limit` values are selected from directly
 // (tests lower it to exercise every pass).
 std::vector<double> order_statistics(const ValueChunks& values, const std::vector<std::uint64_t>& ranks,
-                                     std::uint64_t gather_limit = 1U << 20);
+                                     std::uint64_t gather_limit = 1U << 16);
 
 // The bin edges of --binning quantile: numpy.quantile(values, k / bins) for
 // k = 1 .. bins-1 with numpy's default (linear) method, sorted, duplicates

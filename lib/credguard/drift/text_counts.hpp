@@ -32,8 +32,7 @@ public:
         ++m_used;
         return;
       }
-      if (slot.hash == hash && slot.size == text.size() &&
-          std::memcmp(m_texts.data() + slot.offset, text.data(), text.size()) == 0) {
+      if (slot.hash == hash && slot.size == text.size() && same_bytes(m_texts.data() + slot.offset, text)) {
         slot.count += count;
         return;
       }
@@ -107,23 +106,64 @@ private:
     return h ^ (h >> 29);
   }
 
-  // Eight bytes at a time, multiply-xorshift: good enough to spread short
-  // labels, and cheap.
+  static std::uint64_t load8(const char* p)
+  {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    return word;
+  }
+  static std::uint64_t load4(const char* p)
+  {
+    std::uint32_t word = 0;
+    std::memcpy(&word, p, 4);
+    return word;
+  }
+
+  // Eight bytes at a time (the last word overlapping the one before), four
+  // and four for 4 to 7 bytes, byte by byte below: only fixed-size loads,
+  // which compile to single instructions. Multiply-xorshift mixing.
   static std::uint64_t hash_of(std::string_view text)
   {
-    std::uint64_t h = text.size() * 0xC2B2AE3D27D4EB4FULL;
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, 8);
-      h = mix(h ^ word);
-    }
-    if (i < text.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, text.size() - i);
-      h = mix(h ^ word ^ 0xFF);
+    const char* p = text.data();
+    std::size_t n = text.size();
+    std::uint64_t h = n * 0xC2B2AE3D27D4EB4FULL;
+    if (n >= 8) {
+      for (std::size_t i = 0; i + 8 < n; i += 8) {
+        h = mix(h ^ load8(p + i));
+      }
+      h = mix(h ^ load8(p + n - 8));
+    } else if (n >= 4) {
+      h = mix(h ^ (load4(p) << 32 | load4(p + n - 4)));
+    } else if (n > 0) {
+      h = mix(h ^ (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16 |
+                   static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+                   static_cast<unsigned char>(p[n - 1])));
     }
     return mix(h);
+  }
+
+  // `stored` holds text.size() bytes: are they `text`? The same loads as hash_of.
+  static bool same_bytes(const char* stored, std::string_view text)
+  {
+    const char* p = text.data();
+    std::size_t n = text.size();
+    if (n >= 8) {
+      for (std::size_t i = 0; i + 8 < n; i += 8) {
+        if (load8(stored + i) != load8(p + i)) {
+          return false;
+        }
+      }
+      return load8(stored + n - 8) == load8(p + n - 8);
+    }
+    if (n >= 4) {
+      return load4(stored) == load4(p) && load4(stored + n - 4) == load4(p + n - 4);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (stored[i] != p[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   std::string_view text_of(const Slot& slot) const { return std::string_view(m_texts).substr(slot.offset, slot.size); }

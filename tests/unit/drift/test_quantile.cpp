@@ -10,13 +10,13 @@ using namespace credguard::drift;
 
 namespace {
 
-// Splits values into pieces of `piece` values, as the chunks of a pass do.
+// Views of `values` in pieces of `piece` values, as the chunks of a pass give
+// them; valid while `values` lives (a temporary: until the end of the statement).
 ValueChunks pieces(const std::vector<double>& values, std::size_t piece = 3)
 {
   ValueChunks out;
   for (std::size_t i = 0; i < values.size(); i += piece) {
-    out.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(i),
-                     values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), i + piece)));
+    out.emplace_back(values.data() + i, std::min(piece, values.size() - i));
   }
   return out;
 }
