@@ -61,7 +61,10 @@ inline std::optional<double> parse_plain_decimal(std::string_view cell)
   if (p != end || digits == 0 || digits > 19 || mantissa > k_exact_integer || decimals > 22) {
     return std::nullopt;
   }
-  double value = static_cast<double>(mantissa) / k_exact_powers_of_ten[decimals];
+  double value = static_cast<double>(mantissa);
+  if (decimals > 0) {
+    value /= k_exact_powers_of_ten[decimals]; // a division is slow: integers skip it
+  }
   return value == 0 ? 0.0 : (negative ? -value : value);
 }
 

@@ -1,6 +1,7 @@
 #include <credguard/drift/value_arena.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <sys/mman.h>
