@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -21,14 +21,16 @@ _credguard() {
   local words=""
   case "$cg_path" in
     "") words="checklist journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
-    "checklist") words="daily --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "checklist") words="daily weekly monthly --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
+    "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
+    "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
-    "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --features --categorical --bins --binning --epsilon --strict --output-file" ;;
+    "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --baseline-sql --current-sql --features --categorical --bins --binning --epsilon --strict --output-file" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

@@ -1,8 +1,13 @@
-// Writes the PSI benchmark's datasets: a credit-scoring population of ROWS
-// rows x 10 columns (numeric with ties, skewed, categorical with quoted and
-// UTF-8 values, 2 % missing cells), deterministic for a given seed.
-//   gen_psi_data ROWS SEED SHIFT > file.csv
-// SHIFT 0 is the baseline; a positive SHIFT moves the distributions (drift).
+// The psi benchmark's executable (bench_psi_bin), two roles:
+//   bench_psi_bin generate ROWS SEED SHIFT > file.csv
+// writes a dataset: a credit-scoring population of ROWS rows x 10 columns
+// (numeric with ties, skewed, categorical with quoted and UTF-8 values, 2 %
+// missing cells), deterministic for a given seed; SHIFT 0 is the baseline, a
+// positive SHIFT moves the distributions (drift).
+//   bench_psi_bin PYTHON DRIVER [DRIVER ARGS...]
+// runs the driver (run_psi_bench.py) under PYTHON, telling it where credguard
+// and this generator are; the driver times credguard psi against the
+// pandas/numpy reference on generated data.
 
 #include <algorithm>
 #include <array>
@@ -12,6 +17,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -66,17 +73,51 @@ private:
   std::size_t m_used = 0;
 };
 
+int generate(long long rows, unsigned long long seed, double shift);
+
+// Replaces this process with PYTHON DRIVER --credguard ... --generator ...
+// followed by the remaining arguments; returns only when exec fails.
+int run_driver(int argc, char** argv)
+{
+  std::string self(4096, '\0');
+  auto length = ::readlink("/proc/self/exe", self.data(), self.size());
+  if (length <= 0) {
+    std::perror("bench_psi: /proc/self/exe");
+    return 1;
+  }
+  self.resize(static_cast<std::size_t>(length));
+  std::string credguard = CREDGUARD_BINARY;
+  std::vector<char*> args = {
+      argv[1],    argv[2], const_cast<char*>("--credguard"), credguard.data(), const_cast<char*>("--generator"),
+      self.data()};
+  for (int i = 3; i < argc; ++i) {
+    args.push_back(argv[i]);
+  }
+  args.push_back(nullptr);
+  ::execv(argv[1], args.data());
+  std::fprintf(stderr, "bench_psi: cannot run %s (python3 with pandas: scripts/deps.sh bench)\n", argv[1]);
+  return 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: gen_psi_data ROWS SEED SHIFT\n");
-    return 64;
+  if (argc == 5 && std::string_view(argv[1]) == "generate") {
+    return generate(std::atoll(argv[2]), std::strtoull(argv[3], nullptr, 10), std::atof(argv[4]));
   }
-  long long rows = std::atoll(argv[1]);
-  std::mt19937_64 rng(std::strtoull(argv[2], nullptr, 10));
-  double shift = std::atof(argv[3]);
+  if (argc >= 3) {
+    return run_driver(argc, argv);
+  }
+  std::fprintf(stderr, "usage: bench_psi_bin generate ROWS SEED SHIFT | bench_psi_bin PYTHON DRIVER [ARGS...]\n");
+  return 64;
+}
+
+namespace {
+
+int generate(long long rows, unsigned long long seed, double shift)
+{
+  std::mt19937_64 rng(seed);
 
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::gamma_distribution<double> score_a(2.0 + shift, 1.0);
@@ -122,3 +163,5 @@ int main(int argc, char** argv)
   }
   return 0;
 }
+
+} // namespace

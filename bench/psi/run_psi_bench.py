@@ -6,7 +6,7 @@ speed ratio, and checks that both give the same PSI for every feature to
 1e-9. Exits 1 when they disagree (or when a run fails); a ratio below the
 target is reported, not fatal: it depends on the machine's load.
 
-Run it through the build: cmake --build --preset release --target bench
+Run it through the build: cmake --build --preset release --target bench_psi
 """
 
 import argparse
@@ -33,7 +33,7 @@ def generate(generator, path, rows, seed, shift):
         return
     print(f"generating {path} ({rows} rows)", flush=True)
     with open(path + ".tmp", "wb") as out:
-        subprocess.run([generator, str(rows), str(seed), str(shift)], stdout=out, check=True)
+        subprocess.run([generator, "generate", str(rows), str(seed), str(shift)], stdout=out, check=True)
     os.rename(path + ".tmp", path)
 
 

@@ -51,6 +51,12 @@ TEST_CASE("psi cli: argv becomes options")
   CHECK(defaults.binning == "quantile");
   CHECK(defaults.epsilon == 1e-4);
   CHECK_FALSE(defaults.strict);
+
+  auto sql = parsed({"psi", "--baseline-sql", "SELECT a FROM t", "--current", "c.csv"});
+  CHECK(sql.baseline.empty());
+  CHECK(sql.baseline_sql == "SELECT a FROM t");
+  CHECK(sql.current == "c.csv");
+  CHECK(parsed({"psi", "--baseline", "b", "--current-sql", "SELECT 1"}).current_sql == "SELECT 1");
 }
 
 TEST_CASE("psi cli: bad flags are usage errors (exit 64)")
@@ -58,6 +64,9 @@ TEST_CASE("psi cli: bad flags are usage errors (exit 64)")
   test::CliHarness h;
   auto base = h.home.write("b.csv", k_base).string();
   CHECK(h.run({"psi", "--baseline", base}) == 64);
+  CHECK(h.err.str().find("give one of --current FILE and --current-sql QUERY") != std::string::npos);
+  CHECK(h.run({"psi", "--baseline", base, "--baseline-sql", "SELECT 1", "--current", base}) == 64);
+  CHECK(h.run({"psi", "--current", base}) == 64);
   CHECK(h.run({"psi", "--baseline", base, "--current", base, "--bins", "1"}) == 64);
   CHECK(h.run({"psi", "--baseline", base, "--current", base, "--binning", "deciles"}) == 64);
   CHECK(h.run({"psi", "--baseline", "-", "--current", "-"}) == 64);
@@ -67,7 +76,7 @@ TEST_CASE("psi cli: bad flags are usage errors (exit 64)")
   CHECK(h.out.str().empty());
 }
 
-TEST_CASE("psi cli: exit status follows the worst band; JSON is the documented document")
+TEST_CASE("psi cli: exit status follows the worst band, JSON is the documented document")
 {
   test::CliHarness h;
   auto base = h.home.write("b.csv", k_base).string();
@@ -111,7 +120,7 @@ TEST_CASE("psi cli: standard input as the current dataset")
   CHECK(nlohmann::json::parse(h.out.str())["features"].size() == 2);
 }
 
-TEST_CASE("psi cli: -o writes the file atomically; bad input writes nothing (exit 65)")
+TEST_CASE("psi cli: -o writes the file atomically, bad input writes nothing (exit 65)")
 {
   test::CliHarness h;
   auto base = h.home.write("b.csv", k_base).string();

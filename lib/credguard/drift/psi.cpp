@@ -127,9 +127,7 @@ void score(FeatureResult& feature, std::uint64_t baseline_rows, std::uint64_t cu
   for (auto& bin : feature.bins) {
     bin.baseline = static_cast<double>(bin.baseline_count) / static_cast<double>(baseline_rows);
     bin.current = static_cast<double>(bin.current_count) / static_cast<double>(current_rows);
-    double b = bin.baseline == 0 ? epsilon : bin.baseline;
-    double c = bin.current == 0 ? epsilon : bin.current;
-    bin.contribution = (c - b) * std::log(c / b);
+    bin.contribution = psi_contribution(bin.baseline, bin.current, epsilon);
     psi += bin.contribution;
   }
   feature.psi = psi;
@@ -291,6 +289,13 @@ PsiReport compute_psi(RowSource& baseline, RowSource& current, const PsiOptions&
     report.band = band_of(report.max_psi);
     return report;
   }
+}
+
+double psi_contribution(double baseline, double current, double epsilon)
+{
+  double b = baseline == 0 ? epsilon : baseline;
+  double c = current == 0 ? epsilon : current;
+  return (c - b) * std::log(c / b);
 }
 
 Band band_of(double psi)

@@ -66,6 +66,13 @@ struct PsiReport {
 // column with no values, a text cell among numbers with `strict`.
 PsiReport compute_psi(RowSource& baseline, RowSource& current, const PsiOptions& options);
 
+// One bin's term of the PSI: (current - baseline) * ln(current / baseline),
+// where each is a proportion of its dataset's rows and a zero proportion is
+// replaced by `epsilon` (> 0). The PSI is the sum of these over the bins;
+// every PSI credguard reports goes through this function.
+double psi_contribution(double baseline, double current, double epsilon);
+
+// The band of a PSI value: see Band.
 Band band_of(double psi);
 std::string_view to_string(Band band);
 std::string_view to_string(FeatureKind kind);

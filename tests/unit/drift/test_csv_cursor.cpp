@@ -52,7 +52,7 @@ TEST_CASE("csv cursor: quoted fields hold commas, line breaks and doubled quotes
   CHECK(parse_all("\"last\"") == Records{{"last"}});
 }
 
-TEST_CASE("csv cursor: CRLF ends records; a lone CR is data")
+TEST_CASE("csv cursor: CRLF ends records, a lone CR is data")
 {
   CHECK(parse_all("a,b\r\n1,2\r\n") == Records{{"a", "b"}, {"1", "2"}});
   CHECK(parse_all("a\rb,c\n") == Records{{"a\rb", "c"}});

@@ -101,7 +101,7 @@ void write_gzip(const test::TempDir& dir, const std::string& name, const std::ve
 
 } // namespace
 
-TEST_CASE("csv source: the header names the columns; rows carry their line numbers")
+TEST_CASE("csv source: the header names the columns, rows carry their line numbers")
 {
   std::istringstream in;
   auto source = from_text("\xEF\xBB\xBFid,name\r\n1,\"a\r\nb\"\r\n\r\n2,c\r\n", in);
@@ -236,7 +236,7 @@ TEST_CASE("csv source: a header without rows gives no chunks")
   CHECK(source.next_chunk() == nullptr);
 }
 
-TEST_CASE("csv source: standard input cannot be rewound; a file can")
+TEST_CASE("csv source: standard input cannot be rewound, a file can")
 {
   std::istringstream in;
   auto source = from_text("a\n1\n", in);

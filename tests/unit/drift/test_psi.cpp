@@ -213,6 +213,12 @@ TEST_CASE("psi: epsilon replaces zero proportions")
   CHECK(f.bins[0].contribution == (0.01 - 1.0) * std::log(0.01 / 1.0));
   CHECK(f.bins[0].current == 0.0); // the proportion itself is reported as it is
   CHECK(f.psi == 0.0 + (0.01 - 1.0) * std::log(0.01 / 1.0) + (1.0 - 0.01) * std::log(1.0 / 0.01) + 0.0);
+
+  // The same arithmetic, public for the other PSI users (the monthly score bands).
+  CHECK(psi_contribution(1.0, 0.0, 0.01) == f.bins[0].contribution);
+  CHECK(psi_contribution(0.0, 1.0, 0.01) == f.bins[1].contribution);
+  CHECK(psi_contribution(0.25, 0.5, 0.01) == (0.5 - 0.25) * std::log(0.5 / 0.25));
+  CHECK(psi_contribution(0.0, 0.0, 0.01) == 0.0);
 }
 
 TEST_CASE("psi: uniform binning spans the baseline's range, open at both ends")

@@ -5,10 +5,36 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
 #include <credguard/drift/csv_source.hpp>
+#include <credguard/drift/table_source.hpp>
 
 #include <fmt/format.h>
 
 namespace credguard::cli {
+
+namespace {
+
+// One side of the comparison: the file `path`, or the rows of `sql` (run on
+// the configured MySQL) when it is set. `flag` names the side's option.
+std::unique_ptr<drift::RowSource> open_dataset(const std::string& flag, const std::string& path, const std::string& sql,
+                                               Context& ctx)
+{
+  if (path.empty() == sql.empty()) {
+    throw Error(ErrorKind::usage, fmt::format("give one of {0} FILE and {0}-sql QUERY", flag));
+  }
+  if (sql.empty()) {
+    return drift::open_csv(path, ctx.in());
+  }
+  if (!ctx.config().has("mysql.host") && !ctx.config().has("mysql.socket")) {
+    throw Error(ErrorKind::config, fmt::format("{}-sql needs the platform database: mysql.host is not set", flag),
+                "set mysql.host (or mysql.socket), user and password in the configuration");
+  }
+  auto& db = ctx.mysql();
+  auto result = db.query(sql);
+  return std::make_unique<drift::TableSource>(fmt::format("{}-sql (MySQL {})", flag, db.endpoint()),
+                                              std::move(result.columns), std::move(result.rows));
+}
+
+} // namespace
 
 int run_psi(const PsiOptions& options, Context& ctx)
 {
@@ -24,8 +50,8 @@ int run_psi(const PsiOptions& options, Context& ctx)
   engine.epsilon = options.epsilon;
   engine.strict = options.strict;
 
-  auto baseline = drift::open_csv(options.baseline, ctx.in());
-  auto current = drift::open_csv(options.current, ctx.in());
+  auto baseline = open_dataset("--baseline", options.baseline, options.baseline_sql, ctx);
+  auto current = open_dataset("--current", options.current, options.current_sql, ctx);
   auto report = drift::compute_psi(*baseline, *current, engine);
 
   for (const auto& feature : report.features) {
@@ -50,12 +76,17 @@ int run_psi(const PsiOptions& options, Context& ctx)
 void add_psi_verb(CLI::App& cmd, Context& ctx, RunFn<PsiOptions> run)
 {
   auto options = std::make_shared<PsiOptions>();
-  cmd.add_option("--baseline", options->baseline, "Reference dataset: CSV file, .gz, or - for standard input")
-      ->type_name("FILE")
-      ->required();
-  cmd.add_option("--current", options->current, "Dataset to compare with the baseline (same forms)")
-      ->type_name("FILE")
-      ->required();
+  auto* baseline =
+      cmd.add_option("--baseline", options->baseline, "Reference dataset: CSV file, .gz, or - for standard input")
+          ->type_name("FILE");
+  auto* current = cmd.add_option("--current", options->current, "Dataset to compare with the baseline (same forms)")
+                      ->type_name("FILE");
+  cmd.add_option("--baseline-sql", options->baseline_sql, "Reference dataset: the rows of a query to mysql.*")
+      ->type_name("QUERY")
+      ->excludes(baseline);
+  cmd.add_option("--current-sql", options->current_sql, "Dataset to compare: the rows of a query to mysql.*")
+      ->type_name("QUERY")
+      ->excludes(current);
   cmd.add_option("--features", options->features, "Columns to compare, comma-separated (default: all)")
       ->delimiter(',')
       ->type_name("COLUMNS");
