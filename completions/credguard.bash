@@ -5,26 +5,30 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
     --binning) COMPREPLY=($(compgen -W "quantile uniform" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "json md" -- "$cur")); return ;;
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
     --baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --current) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --event) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist triage postmortem journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
+    "triage") words="--config --output --quiet --verbose --no-color --insecure --actor --risk-score --heartbeat-misses --tenant --capsule --model --capsules-affected --maintenance --recent-deploy --event --batch --incident --reason --list-scenarios --scenario --signals" ;;
+    "postmortem") words="--config --output --quiet --verbose --no-color --insecure --actor --format --output-file --root-cause --lesson --action --reason" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;

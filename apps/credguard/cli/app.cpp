@@ -51,7 +51,9 @@ std::string_view version()
 const std::vector<CommandSpec>& commands()
 {
   static const std::vector<CommandSpec> k_commands = {
-      {"checklist", "Run an operations checklist (daily) and report PASS/WARN/FAIL", add_checklist},
+      {"checklist", "Run an operations checklist (daily, weekly, monthly) and report PASS/WARN/FAIL", add_checklist},
+      {"triage", "Triage a guard trip (decision tree, severity, next commands); incident scenarios", add_triage},
+      {"postmortem", "Write the 7-section post-mortem of an incident from the journal", add_postmortem},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},
       {"psi", "Population Stability Index (drift) between a baseline and a current dataset", add_psi},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},

@@ -12,6 +12,8 @@ namespace credguard::cli {
 
 void add_checklist(CLI::App& cmd, Context& ctx);
 void add_journal(CLI::App& cmd, Context& ctx);
+void add_triage(CLI::App& cmd, Context& ctx);
+void add_postmortem(CLI::App& cmd, Context& ctx);
 void add_psi(CLI::App& cmd, Context& ctx); // cmd/psi/psi.hpp
 void add_completion(CLI::App& cmd, Context& ctx);
 void add_version(CLI::App& cmd, Context& ctx);
