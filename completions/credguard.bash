@@ -5,12 +5,17 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
+    --binning) COMPREPLY=($(compgen -W "quantile uniform" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "json md" -- "$cur")); return ;;
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
+    --baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --current) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --event) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --textfile) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -18,17 +23,20 @@ _credguard() {
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist triage postmortem journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist handover") words="--config --output --quiet --verbose --no-color --insecure --actor --since --lookback" ;;
+    "triage") words="--config --output --quiet --verbose --no-color --insecure --actor --risk-score --heartbeat-misses --tenant --capsule --model --capsules-affected --maintenance --recent-deploy --event --batch --incident --reason --list-scenarios --scenario --signals" ;;
+    "postmortem") words="--config --output --quiet --verbose --no-color --insecure --actor --format --output-file --root-cause --lesson --action --reason" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
+    "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --baseline-sql --current-sql --features --categorical --bins --binning --epsilon --strict --output-file" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

@@ -3,6 +3,8 @@
 #   scripts/deps.sh build   compilers and libraries to build and run credguard
 #   scripts/deps.sh test    the above, plus the test framework and the real
 #                           servers the test suite starts on loopback
+#   scripts/deps.sh bench   the build packages, plus the reference
+#                           implementations the benchmarks compare against
 # Run as root (or with sudo available). Safe to run again.
 set -euo pipefail
 
@@ -17,11 +19,15 @@ test_packages=(
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
   libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
 )
+bench_packages=(
+  python3 python3-numpy python3-pandas time
+)
 
 case "${1:-}" in
   build) packages=("${build_packages[@]}") ;;
   test) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+  bench) packages=("${build_packages[@]}" "${bench_packages[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 64 ;;
 esac
 
 as_root=()

@@ -180,6 +180,7 @@ TEST_CASE("checklist daily without configuration: the runbook's checks are all t
       {"k8s-deployments", "$KUBECONFIG"},
       {"k8s-crashloop", "$KUBECONFIG"},
       {"k8s-events", "$KUBECONFIG"},
+      {"drift", "drift.baseline"},
   };
   std::set<std::string> seen;
   for (const auto& check : report["checks"]) {

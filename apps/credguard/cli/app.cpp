@@ -55,6 +55,7 @@ const std::vector<CommandSpec>& commands()
       {"triage", "Triage a guard trip (decision tree, severity, next commands); incident scenarios", add_triage},
       {"postmortem", "Write the 7-section post-mortem of an incident from the journal", add_postmortem},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},
+      {"psi", "Population Stability Index (drift) between a baseline and a current dataset", add_psi},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},
   };

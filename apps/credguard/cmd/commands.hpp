@@ -14,6 +14,7 @@ void add_checklist(CLI::App& cmd, Context& ctx);
 void add_journal(CLI::App& cmd, Context& ctx);
 void add_triage(CLI::App& cmd, Context& ctx);
 void add_postmortem(CLI::App& cmd, Context& ctx);
+void add_psi(CLI::App& cmd, Context& ctx); // cmd/psi/psi.hpp
 void add_completion(CLI::App& cmd, Context& ctx);
 void add_version(CLI::App& cmd, Context& ctx);
 

@@ -1,4 +1,5 @@
 #include <credguard/checks/backup_kind.hpp>
+#include <credguard/checks/drift_kind.hpp>
 #include <credguard/checks/host_kinds.hpp>
 #include <credguard/checks/k8s_kinds.hpp>
 #include <credguard/checks/kind.hpp>
@@ -23,10 +24,7 @@ KindRegistry builtin_kinds()
   add_prometheus_kind(registry);
   add_backup_kind(registry);
   add_security_updates_kind(registry);
-  // drift (PSI) comes with the psi engine; runbooks (e.g. a site's own
-  // copy) that name it still load, SKIP while unconfigured, and report
-  // UNKNOWN once configured.
-  registry.add_planned("drift", "not implemented in this version of credguard", {});
+  add_drift_kind(registry);
   return registry;
 }
 

@@ -1,11 +1,12 @@
 // Monthly model review (runbook 4.1): has each product's score-band
 // distribution moved since the month before? Proportions come from SQL; the
-// Population Stability Index is computed here (the drift engine is not part
-// of this build; this is the same formula on band proportions).
+// Population Stability Index is the drift engine's (one definition, as
+// `credguard psi` computes it on a categorical column).
 #include <credguard/checks/mysql_metrics.hpp>
 #include <credguard/checks/params.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
+#include <credguard/drift/psi.hpp>
 
 #include <fmt/format.h>
 
@@ -18,8 +19,9 @@ namespace credguard::checks {
 
 namespace {
 
-// A band absent from one month would make ln(0): floor shares at 0.01 %.
-constexpr double k_floor = 0.0001;
+// A band absent from one month would make ln(0): its share counts as
+// 0.01 %, psi's default --epsilon.
+constexpr double k_epsilon = 0.0001;
 
 struct Product {
   std::map<std::string, long long> current;  // band -> rows
@@ -31,13 +33,12 @@ struct Product {
 double share(const std::map<std::string, long long>& counts, const std::string& band, long long total)
 {
   auto it = counts.find(band);
-  double value = it == counts.end() || total == 0 ? 0.0 : static_cast<double>(it->second) / static_cast<double>(total);
-  return std::max(value, k_floor);
+  return it == counts.end() || total == 0 ? 0.0 : static_cast<double>(it->second) / static_cast<double>(total);
 }
 
 std::string percent(double value)
 {
-  return fmt::format("{:.1f} %", value <= k_floor ? 0.0 : 100.0 * value);
+  return fmt::format("{:.1f} %", 100.0 * value);
 }
 
 } // namespace
@@ -95,8 +96,8 @@ std::vector<CheckResult> measure_score_bands(const CheckDefinition& def, mysql::
     for (const auto& band : bands) {
       double before = share(product.previous, band, product.previous_total);
       double after = share(product.current, band, product.current_total);
-      psi += (after - before) * std::log(after / before);
-      shares[band] = {{"previous", before <= k_floor ? 0.0 : before}, {"current", after <= k_floor ? 0.0 : after}};
+      psi += drift::psi_contribution(before, after, k_epsilon);
+      shares[band] = {{"previous", before}, {"current", after}};
       if (std::fabs(after - before) > biggest_move) {
         biggest_move = std::fabs(after - before);
         moved = fmt::format("band {} {} -> {}", band, percent(before), percent(after));

@@ -79,6 +79,15 @@ const std::vector<Section>& schema()
        {
            {"dir", Type::string, "directory holding credguard-*.sql.gz backups"},
        }},
+      {"drift",
+       "the drift check of the checklist (PSI between two CSV files)",
+       {
+           {"baseline", Type::string, "baseline CSV file (.gz allowed): the reference population"},
+           {"current", Type::string, "current CSV file compared with the baseline"},
+           {"features", Type::string_list, "columns compared (default: every column)"},
+           {"categorical", Type::string_list, "columns binned by value instead of by quantile"},
+           {"bins", Type::integer, "bins of numeric columns (default 10)"},
+       }},
       {"mysql",
        "the platform database (MariaDB/MySQL)",
        {

@@ -57,12 +57,15 @@ TEST_CASE("mysql kind: score-band distribution per product, last month against t
     CHECK(*result.value == Approx(expected).epsilon(1e-9));
     CHECK_THAT(result.detail, Catch::Contains("EMPRESTIMO PSI 1.664 (band A 80.0 % -> 20.0 %)"));
   }
-  SECTION("a band that appears only last month counts, with its share floored")
+  SECTION("a band that appears only last month counts, its missing share taken as psi's epsilon")
   {
     db.sql(scores("CARTAO", "C", 10, 5));
     auto result = runner.run_one(k_check);
     REQUIRE(result.value);
-    CHECK(*result.value > 0.05);
+    // The month before: A 50 %, B 50 %, C none (0.0001); last month: 50, 50, 10 of 110.
+    double expected =
+        2 * (50.0 / 110 - 0.5) * std::log((50.0 / 110) / 0.5) + (10.0 / 110 - 0.0001) * std::log((10.0 / 110) / 0.0001);
+    CHECK(*result.value == Approx(expected).epsilon(1e-12));
     CHECK(result.data["products"]["CARTAO"]["bands"]["C"]["previous"] == 0.0);
   }
   SECTION("no product with enough rows in both months is UNKNOWN")
