@@ -12,7 +12,7 @@ build_packages=(
   libsqlitecpp-dev libsqlite3-dev libssl-dev libyaml-cpp-dev libmariadb-dev zlib1g-dev
 )
 test_packages=(
-  catch2 openssl procps
+  catch2 openssl procps varnish
 )
 
 case "${1:-}" in
