@@ -5,10 +5,11 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"revoke"|"purge-cache"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
+    --layers) COMPREPLY=($(compgen -W "cdn gateway serving vector" -- "$cur")); return ;;
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -17,7 +18,7 @@ _credguard() {
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist journal revoke purge-cache completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
@@ -25,6 +26,8 @@ _credguard() {
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
+    "revoke") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --emergency --planned --to --dry-run --yes" ;;
+    "purge-cache") words="--config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

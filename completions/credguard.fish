@@ -4,14 +4,14 @@ function __credguard_path
     for word in (commandline -opc)[2..-1]
         set -l candidate (string trim -- "$cg_path $word")
         switch $candidate
-            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'completion' 'version'
+            case 'checklist' 'checklist daily' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'revoke' 'purge-cache' 'completion' 'version'
                 set cg_path $candidate
         end
     end
     echo $cg_path
 end
 complete -c credguard -f
-complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist journal completion version'
+complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist journal revoke purge-cache completion version'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l quiet -x -d 'No progress on stderr, only warnings and errors'
@@ -99,6 +99,38 @@ complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l since
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l until -x -d 'Before this time'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -l output-file -rF -d 'Write to FILE (atomically) instead of stdout'
 complete -c credguard -n 'test "(__credguard_path)" = 'journal export'' -s o -rF -d 'Write to FILE (atomically) instead of stdout'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l incident -x -d 'Incident or change ID; rerunning with it resumes'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l reason -x -d 'Why the version is revoked (journaled, tagged, announced)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l emergency -x -d 'Emergency revocation (default): remove production when no Approved version is left'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l planned -x -d 'Planned revocation: production must move to another version, never be removed'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l to -x -d 'Move production to this version (default: newest Approved below VERSION)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l dry-run -x -d 'Print the plan and change nothing'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -s y -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l layers -xa 'gateway serving vector cdn' -d 'Layers to purge, comma-separated: gateway,serving,vector,cdn (default all)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l incident -x -d 'Incident or change ID to journal under; rerunning with it resumes'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l reason -x -d 'Why, for the journal'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l dry-run -x -d 'Print the plan and change nothing'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -s y -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -a 'bash zsh fish'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'completion'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'

@@ -247,10 +247,9 @@ HttpResponse FakeMlflow::route(const HttpRequest& request)
     if (!number) {
       return not_found_version(name, version);
     }
-    return HttpResponse::json(200, "{\"model_version\":" +
-                                       version_json(name, model_it->second, *number,
-                                                    model_it->second.versions.at(*number)) +
-                                       "}");
+    return HttpResponse::json(
+        200, "{\"model_version\":" +
+                 version_json(name, model_it->second, *number, model_it->second.versions.at(*number)) + "}");
   }
   if (endpoint == "model-versions/search" && request.method == "GET") {
     auto filter = parse_filter(request.param("filter").value_or(""));
@@ -279,9 +278,8 @@ HttpResponse FakeMlflow::route(const HttpRequest& request)
       std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     } else {
       // Not by number: as text, so 10 sorts before 9.
-      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        return std::to_string(a.second) > std::to_string(b.second);
-      });
+      std::sort(rows.begin(), rows.end(),
+                [](const auto& a, const auto& b) { return std::to_string(a.second) > std::to_string(b.second); });
     }
     std::size_t offset = static_cast<std::size_t>(parse_int(request.param("page_token").value_or("0")).value_or(0));
     std::size_t limit = static_cast<std::size_t>(parse_int(request.param("max_results").value_or("10000")).value_or(1));
@@ -311,15 +309,13 @@ HttpResponse FakeMlflow::route(const HttpRequest& request)
         return error(400, "INVALID_PARAMETER_VALUE", "Registered model alias " + alias + " not found.");
       }
       int number = aliases.at(alias);
-      return HttpResponse::json(200, "{\"model_version\":" +
-                                         version_json(name, model_it->second, number,
-                                                      model_it->second.versions.at(number)) +
-                                         "}");
+      return HttpResponse::json(
+          200, "{\"model_version\":" +
+                   version_json(name, model_it->second, number, model_it->second.versions.at(number)) + "}");
     }
     if (request.method == "POST") {
       if (reserved_alias(alias)) {
-        return error(400, "INVALID_PARAMETER_VALUE",
-                     "'" + alias + "' alias name (case insensitive) is reserved.");
+        return error(400, "INVALID_PARAMETER_VALUE", "'" + alias + "' alias name (case insensitive) is reserved.");
       }
       std::string version = arg("version");
       auto number = find_version(version);

@@ -61,7 +61,8 @@ HttpResponse FakeTorchServe::handle(const HttpRequest& request)
   std::lock_guard lock(m_mutex);
   auto parts = segments(request.path);
   if (parts.empty() || parts[0] != "models") {
-    return HttpResponse::json(404, json{{"code", 404}, {"type", "ResourceNotFoundException"},
+    return HttpResponse::json(404, json{{"code", 404},
+                                        {"type", "ResourceNotFoundException"},
                                         {"message", "Requested resource is not found, please refer to API document."}}
                                        .dump());
   }
@@ -73,20 +74,22 @@ HttpResponse FakeTorchServe::handle(const HttpRequest& request)
     return HttpResponse::json(200, json{{"models", models}}.dump());
   }
   if (parts.size() != 3) {
-    return HttpResponse::json(400, json{{"code", 400}, {"type", "BadRequestException"}, {"message", "bad path"}}.dump());
+    return HttpResponse::json(400,
+                              json{{"code", 400}, {"type", "BadRequestException"}, {"message", "bad path"}}.dump());
   }
   const std::string& model = parts[1];
   const std::string& version = parts[2];
   bool model_known = std::any_of(m_models.begin(), m_models.end(), [&](const auto& m) { return m.first == model; });
   auto not_found = [&] {
-    return model_known ? HttpResponse::json(404, json{{"code", 404},
-                                                      {"type", "ModelVersionNotFoundException"},
-                                                      {"message", "Model version: " + version +
-                                                                      " does not exist for model: " + model}}
-                                                     .dump())
-                       : HttpResponse::json(
-                             404, json{{"code", 404}, {"type", "ModelNotFoundException"}, {"message", "Model not found: " + model}}
-                                      .dump());
+    return model_known ? HttpResponse::json(
+                             404, json{{"code", 404},
+                                       {"type", "ModelVersionNotFoundException"},
+                                       {"message", "Model version: " + version + " does not exist for model: " + model}}
+                                      .dump())
+                       : HttpResponse::json(404, json{{"code", 404},
+                                                      {"type", "ModelNotFoundException"},
+                                                      {"message", "Model not found: " + model}}
+                                                     .dump());
   };
   if (request.method == "DELETE") {
     if (m_fault) {
@@ -109,7 +112,8 @@ HttpResponse FakeTorchServe::handle(const HttpRequest& request)
                                                  {"loadedAtStartup", false}}})
                                        .dump());
   }
-  return HttpResponse::json(405, json{{"code", 405}, {"type", "MethodNotAllowedException"},
+  return HttpResponse::json(405, json{{"code", 405},
+                                      {"type", "MethodNotAllowedException"},
                                       {"message", "Requested method is not allowed, please refer to API document."}}
                                      .dump());
 }
@@ -214,9 +218,8 @@ HttpResponse FakeGateway::handle(const HttpRequest& request)
     if (!request.param("model") || !request.param("version")) {
       return HttpResponse::json(400, json{{"error", "model and version are required"}}.dump());
     }
-    return HttpResponse::json(200, json{{"purged", 3}, {"model", *request.param("model")},
-                                        {"version", *request.param("version")}}
-                                       .dump());
+    return HttpResponse::json(
+        200, json{{"purged", 3}, {"model", *request.param("model")}, {"version", *request.param("version")}}.dump());
   }
   if (parts.size() == 4 && parts[0] == "admin" && parts[1] == "denylist") {
     std::string key = parts[2] + "/" + parts[3];

@@ -73,9 +73,13 @@ Varnish::Varnish(int backend_port)
   auto vcl_path = m_dir.write("test.vcl", vcl);
   for (int attempt = 0; attempt < 3 && m_pid < 0; ++attempt) {
     m_port = free_port();
-    std::vector<std::string> args = {"varnishd", "-F", "-j", "none", "-n", (m_dir / "work").string(),
-                                     "-a", "127.0.0.1:" + std::to_string(m_port), "-f", vcl_path.string(),
-                                     "-s", "malloc,32m", "-p", "default_ttl=3600"};
+    std::vector<std::string> args = {"varnishd", "-F",
+                                     "-j",       "none",
+                                     "-n",       (m_dir / "work").string(),
+                                     "-a",       "127.0.0.1:" + std::to_string(m_port),
+                                     "-f",       vcl_path.string(),
+                                     "-s",       "malloc,32m",
+                                     "-p",       "default_ttl=3600"};
     pid_t pid = ::fork();
     if (pid == 0) {
       std::vector<char*> argv;

@@ -126,7 +126,8 @@ const std::vector<Section>& schema()
             }},
            {"slack_webhook", Type::secret, "Slack incoming-webhook URL (a secret: env:NAME or file:/path)"},
            {"pagerduty_routing_key", Type::secret, "PagerDuty Events API v2 routing key (env:NAME or file:/path)"},
-           {"pagerduty_url", Type::string, "PagerDuty Events API v2 URL (default https://events.pagerduty.com/v2/enqueue)"},
+           {"pagerduty_url", Type::string,
+            "PagerDuty Events API v2 URL (default https://events.pagerduty.com/v2/enqueue)"},
        }},
       {"purge",
        "cache layers purged by purge-cache and revoke; {model} and {version} are replaced in URLs and paths",
@@ -181,13 +182,15 @@ const std::vector<Section>& schema()
       {"serving",
        "the serving platform: how to block a model version and what runs it",
        {
-           {"denylist_url",
-            Type::string,
-            "gateway denylist entry URL template: PUT adds, GET checks (e.g. https://gw/admin/denylist/{model}/{version})"},
+           {"denylist_url", Type::string,
+            "gateway denylist entry URL template: PUT adds, GET checks (e.g. "
+            "https://gw/admin/denylist/{model}/{version})"},
            {"denylist_token", Type::secret, "bearer token for the denylist endpoint (env:NAME or file:/path)"},
-           {"denylist_configmap", Type::string, "ConfigMap (in kubernetes.namespace) the gateway reads its denylist from"},
+           {"denylist_configmap", Type::string,
+            "ConfigMap (in kubernetes.namespace) the gateway reads its denylist from"},
            {"deployment", Type::string, "serving Deployment that receives Kubernetes Events"},
-           {"cronjob_selector", Type::string, "label selector of the batch CronJobs using a model (default credguard.io/model={model})"},
+           {"cronjob_selector", Type::string,
+            "label selector of the batch CronJobs using a model (default credguard.io/model={model})"},
        }},
   };
   return k_schema;

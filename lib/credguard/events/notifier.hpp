@@ -41,9 +41,9 @@ EventsOptions events_options(const Config& config, const std::string& host);
 // Slack and PagerDuty, and PagerDuty's severity and dedup key.
 struct Notice {
   CloudEvent event;
-  std::string summary;              // one line a person reads
+  std::string summary;               // one line a person reads
   std::string severity = "critical"; // PagerDuty: critical, error, warning, info
-  std::string dedup_key;            // PagerDuty; default: the event id
+  std::string dedup_key;             // PagerDuty; default: the event id
 };
 
 // The outcome of sending to one sink. Never holds a secret.

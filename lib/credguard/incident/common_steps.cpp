@@ -48,9 +48,8 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
   if (k8s_event) {
     sinks.emplace_back("kubernetes");
   }
-  Step step{"events",
-            sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
-                          : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
+  Step step{"events", sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
+                                    : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
   step.intent = json{{"event_id", notice.event.id}, {"type", notice.event.type}, {"sinks", sinks}};
   step.run = [&http, &events, &serving, cluster, k8s_event, sinks, notice, cluster_event](const StepContext& context) {
     if (sinks.empty()) {
@@ -104,7 +103,8 @@ Step denylist_step(http::Transport& http, const ServingOptions& serving, Serving
     where.emplace_back("the gateway denylist");
   }
   if (!serving.denylist_configmap.empty()) {
-    where.push_back("ConfigMap " + serving.denylist_configmap + (cluster == nullptr ? " (no Kubernetes: skipped)" : ""));
+    where.push_back("ConfigMap " + serving.denylist_configmap +
+                    (cluster == nullptr ? " (no Kubernetes: skipped)" : ""));
   }
   std::string target = entry.model + "@" + entry.version;
   Step step{"denylist", where.empty() ? "block " + target + ": no denylist configured (skipped)"
@@ -180,9 +180,8 @@ Step purge_step(http::Transport& http, const PurgeTargets& targets, const Clock&
 Step freeze_step(const ServingOptions& serving, ServingCluster* cluster, std::string model)
 {
   std::string selector = expand(serving.cronjob_selector, model, "");
-  Step step{"freeze", cluster == nullptr
-                          ? "suspend batch CronJobs: Kubernetes not configured (skipped); record T0"
-                          : fmt::format("suspend the CronJobs labelled {} and record T0", selector)};
+  Step step{"freeze", cluster == nullptr ? "suspend batch CronJobs: Kubernetes not configured (skipped); record T0"
+                                         : fmt::format("suspend the CronJobs labelled {} and record T0", selector)};
   step.run = [cluster, selector](const StepContext& context) {
     json evidence{{"t0", format_rfc3339(context.t0)}, {"selector", selector}};
     if (cluster == nullptr) {

@@ -55,7 +55,8 @@ DenylistResult gateway(http::Transport& transport, const ServingOptions& options
     } else {
       auto confirm = transport.perform(request("GET"));
       result.ok = confirm.ok();
-      result.detail = result.ok ? "denylisted, confirmed" : "PUT accepted but GET does not show it: " + failure(confirm);
+      result.detail =
+          result.ok ? "denylisted, confirmed" : "PUT accepted but GET does not show it: " + failure(confirm);
     }
   } else {
     result.status = check.status;
@@ -90,8 +91,9 @@ ServingOptions serving_options(const Config& config)
   options.denylist_url = config.get_string("serving.denylist_url").value_or("");
   if (!options.denylist_url.empty() && !options.denylist_url.starts_with("http://") &&
       !options.denylist_url.starts_with("https://")) {
-    throw Error(ErrorKind::config, fmt::format("{}: serving.denylist_url: \"{}\" is not http(s)",
-                                               config.origin("serving.denylist_url"), redact_url(options.denylist_url)));
+    throw Error(ErrorKind::config,
+                fmt::format("{}: serving.denylist_url: \"{}\" is not http(s)", config.origin("serving.denylist_url"),
+                            redact_url(options.denylist_url)));
   }
   options.denylist_token = config.get_secret("serving.denylist_token");
   options.denylist_configmap = config.get_string("serving.denylist_configmap").value_or("");
@@ -116,8 +118,7 @@ json DenylistEntry::to_json() const
 
 json DenylistResult::to_json() const
 {
-  return json{{"where", where}, {"ok", ok},       {"already", already},
-              {"status", status}, {"detail", detail}, {"ms", ms}};
+  return json{{"where", where}, {"ok", ok}, {"already", already}, {"status", status}, {"detail", detail}, {"ms", ms}};
 }
 
 std::vector<DenylistResult> add_to_denylists(http::Transport& transport, const ServingOptions& options,

@@ -83,8 +83,7 @@ std::vector<journal::Entry> PlanRunner::history(const Plan& plan) const
   return entries;
 }
 
-journal::Entry PlanRunner::append(const Plan& plan, const std::string& step, const std::string& outcome,
-                                  json evidence)
+journal::Entry PlanRunner::append(const Plan& plan, const std::string& step, const std::string& outcome, json evidence)
 {
   return m_journal.append(journal::EntryDraft{m_command_line, plan.incident, action_of(plan, step), plan.target,
                                               outcome, plan.reason, std::move(evidence)});
@@ -107,8 +106,7 @@ PlanReport PlanRunner::run(const Plan& plan, const RunOptions& options)
   for (std::size_t index = 0; index < plan.steps.size(); ++index) {
     const Step& step = plan.steps[index];
     StepReport done{step.name, step.description};
-    if (report.interrupted || report.stopped ||
-        (options.interrupted != nullptr && options.interrupted->load())) {
+    if (report.interrupted || report.stopped || (options.interrupted != nullptr && options.interrupted->load())) {
       report.interrupted = report.interrupted || (options.interrupted != nullptr && options.interrupted->load());
       done.summary = report.interrupted ? "not run: interrupted" : "not run: an earlier step failed";
       report.steps.push_back(std::move(done));
@@ -135,7 +133,8 @@ PlanReport PlanRunner::run(const Plan& plan, const RunOptions& options)
       append(plan, step.name, "skipped", json{{"resumed", true}, {"done_seq", already->seq}});
     } else {
       try {
-        append(plan, step.name, "started", json{{"step", index + 1}, {"of", plan.steps.size()}, {"intent", step.intent}});
+        append(plan, step.name, "started",
+               json{{"step", index + 1}, {"of", plan.steps.size()}, {"intent", step.intent}});
       } catch (const Error& e) {
         throw Error(ErrorKind::io, fmt::format("{}: not acting: {}", action_of(plan, step.name), e.what()),
                     "a command that changes production acts only when its journal can be written");
@@ -157,9 +156,8 @@ PlanReport PlanRunner::run(const Plan& plan, const RunOptions& options)
       try {
         append(plan, step.name, std::string(to_string(result.outcome)), evidence);
       } catch (const Error& e) {
-        throw Error(ErrorKind::io,
-                    fmt::format("{} ran ({}) but the journal could not record it: {}", action_of(plan, step.name),
-                                to_string(result.outcome), e.what()));
+        throw Error(ErrorKind::io, fmt::format("{} ran ({}) but the journal could not record it: {}",
+                                               action_of(plan, step.name), to_string(result.outcome), e.what()));
       }
       if (result.outcome == Outcome::failed && step.stop_on_failure) {
         report.stopped = true;

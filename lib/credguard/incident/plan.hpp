@@ -120,8 +120,7 @@ public:
   std::vector<journal::Entry> history(const Plan& plan) const;
 
 private:
-  journal::Entry append(const Plan& plan, const std::string& step, const std::string& outcome,
-                        nlohmann::json evidence);
+  journal::Entry append(const Plan& plan, const std::string& step, const std::string& outcome, nlohmann::json evidence);
 
   journal::Journal& m_journal;
   const Clock& m_clock;

@@ -19,8 +19,9 @@ struct LayerKey {
 };
 
 constexpr LayerKey k_layer_keys[] = {
-    {"gateway", Layer::gateway, "GET"}, {"torchserve", Layer::serving, "DELETE"}, {"triton", Layer::serving, "POST"},
-    {"vector", Layer::vector, "POST"},  {"cdn", Layer::cdn, "PURGE"},
+    {"gateway", Layer::gateway, "GET"}, {"torchserve", Layer::serving, "DELETE"},
+    {"triton", Layer::serving, "POST"}, {"vector", Layer::vector, "POST"},
+    {"cdn", Layer::cdn, "PURGE"},
 };
 
 std::string trim_slash(std::string url)
@@ -63,8 +64,8 @@ struct Job {
 http::Request make_request(const PurgeEndpoint& endpoint, std::string method, std::string url, Millis timeout)
 {
   http::Request request;
-    request.method = std::move(method);
-    request.url = std::move(url);
+  request.method = std::move(method);
+  request.url = std::move(url);
   request.timeout = timeout;
   // Purging, unloading and checking are safe to repeat.
   request.idempotent = true;
@@ -84,7 +85,8 @@ std::vector<Job> plan_jobs(const PurgeTargets& targets, const std::string& model
     std::string id = std::string(to_string(endpoint.layer)) + "/" + endpoint.name;
     if (endpoint.kind == "gateway" || endpoint.kind == "vector") {
       jobs.push_back(
-          Job{&endpoint, id, make_request(endpoint, endpoint.method, expand(endpoint.url, model, version), targets.timeout)});
+          Job{&endpoint, id,
+              make_request(endpoint, endpoint.method, expand(endpoint.url, model, version), targets.timeout)});
     } else if (endpoint.kind == "torchserve") {
       std::string path = fmt::format("{}/models/{}/{}", base, m, v);
       jobs.push_back(Job{&endpoint, id, make_request(endpoint, "DELETE", path, targets.timeout),
@@ -93,9 +95,9 @@ std::vector<Job> plan_jobs(const PurgeTargets& targets, const std::string& model
       // Names are validated to unreserved characters, so the expanded
       // template is also the model's name in Triton's index.
       std::string name = expand(endpoint.triton_model.empty() ? "{model}" : endpoint.triton_model, model, version);
-      auto unload = make_request(endpoint, "POST",
-                                 fmt::format("{}/v2/repository/models/{}/unload", base, percent_encode(name)),
-                                 targets.timeout);
+      auto unload =
+          make_request(endpoint, "POST", fmt::format("{}/v2/repository/models/{}/unload", base, percent_encode(name)),
+                       targets.timeout);
       unload.header("Content-Type", "application/json");
       unload.body = "{}";
       auto index = make_request(endpoint, "POST", base + "/v2/repository/index", targets.timeout);
@@ -121,9 +123,10 @@ bool purge_ok(const Job& job, const http::Response& response, std::string& detai
     return true;
   }
   if (response.ok()) {
-    detail = job.endpoint->kind == "cdn" ? "purged" : job.endpoint->kind == "torchserve" ? "unregistered"
-             : job.endpoint->kind == "triton"                                         ? "unloaded"
-                                                                                      : "purged";
+    detail = job.endpoint->kind == "cdn"          ? "purged"
+             : job.endpoint->kind == "torchserve" ? "unregistered"
+             : job.endpoint->kind == "triton"     ? "unloaded"
+                                                  : "purged";
     return true;
   }
   detail = failure(response);
@@ -264,9 +267,8 @@ PurgeTargets purge_targets(const Config& config)
         throw Error(ErrorKind::config, where + ": paths is required (the paths to PURGE)");
       }
       if (!ids.insert(std::string(to_string(endpoint.layer)) + "/" + endpoint.name).second) {
-        throw Error(ErrorKind::config,
-                    fmt::format("{}: the name \"{}\" is used twice in the {} layer", where, endpoint.name,
-                                to_string(endpoint.layer)));
+        throw Error(ErrorKind::config, fmt::format("{}: the name \"{}\" is used twice in the {} layer", where,
+                                                   endpoint.name, to_string(endpoint.layer)));
       }
       endpoint.token = view.get_secret("token");
       targets.endpoints.push_back(std::move(endpoint));
@@ -277,9 +279,18 @@ PurgeTargets purge_targets(const Config& config)
 
 json PurgeResult::to_json() const
 {
-  json out{{"id", id},           {"layer", layer},  {"kind", kind},         {"endpoint", endpoint},
-           {"request", request}, {"ok", ok},        {"status", status},     {"detail", detail},
-           {"ms", ms},           {"attempts", attempts}, {"verify_ms", verify_ms}, {"at", at}};
+  json out{{"id", id},
+           {"layer", layer},
+           {"kind", kind},
+           {"endpoint", endpoint},
+           {"request", request},
+           {"ok", ok},
+           {"status", status},
+           {"detail", detail},
+           {"ms", ms},
+           {"attempts", attempts},
+           {"verify_ms", verify_ms},
+           {"at", at}};
   out["verified"] = verified ? json(*verified) : json();
   return out;
 }

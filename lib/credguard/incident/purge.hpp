@@ -28,9 +28,9 @@ struct PurgeEndpoint {
   Layer layer = Layer::gateway;
   std::string kind; // gateway, torchserve, triton, vector, cdn
   std::string name;
-  std::string url;          // template (gateway, vector) or base URL
-  std::string method;       // gateway and vector
-  std::string triton_model; // triton: model name template
+  std::string url;                // template (gateway, vector) or base URL
+  std::string method;             // gateway and vector
+  std::string triton_model;       // triton: model name template
   std::vector<std::string> paths; // cdn: path templates
   std::optional<Secret> token;
 };
@@ -79,7 +79,6 @@ struct PurgeResult {
 // READY, the CDN path misses. Never throws for a failing endpoint: a
 // failure is in its result.
 std::vector<PurgeResult> purge(http::Transport& transport, const PurgeTargets& targets, const std::string& model,
-                               const std::string& version, const Clock& clock,
-                               const std::set<std::string>& skip = {});
+                               const std::string& version, const Clock& clock, const std::set<std::string>& skip = {});
 
 } // namespace credguard::incident

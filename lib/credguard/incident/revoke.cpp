@@ -97,12 +97,16 @@ Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const R
   notice.event.type = k_revoked_event;
   notice.event.subject = target;
   notice.event.time = now;
-  notice.event.data = json{{"model", request.model},   {"version", request.version}, {"incident", request.incident},
-                           {"reason", request.reason}, {"mode", mode},               {"actor", request.actor}};
+  notice.event.data = json{{"model", request.model},
+                           {"version", request.version},
+                           {"incident", request.incident},
+                           {"reason", request.reason},
+                           {"mode", mode},
+                           {"actor", request.actor}};
   notice.summary = fmt::format("{} revoked ({}, {}): {}", target, request.incident, mode, request.reason);
   notice.severity = request.planned ? "warning" : "critical";
-  ClusterEvent cluster_event{"ModelRevoked", fmt::format("{} revoked under {}: {}", target, request.incident,
-                                                         request.reason),
+  ClusterEvent cluster_event{"ModelRevoked",
+                             fmt::format("{} revoked under {}: {}", target, request.incident, request.reason),
                              "Warning", "Revoke"};
   DenylistEntry entry{request.model, request.version, request.incident, request.reason, now};
 

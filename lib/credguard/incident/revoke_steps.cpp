@@ -12,9 +12,7 @@ using nlohmann::json;
 
 json alias_change(const std::string& old_version, const std::optional<std::string>& new_version)
 {
-  return json{{"alias", k_production_alias},
-              {"old", old_version},
-              {"new", new_version ? json(*new_version) : json()}};
+  return json{{"alias", k_production_alias}, {"old", old_version}, {"new", new_version ? json(*new_version) : json()}};
 }
 
 std::optional<std::string> current_production(registry::ModelRegistry& registry, const std::string& model)
@@ -83,8 +81,8 @@ Step alias_step(RevokeServices& services, const RevokeRequest& request, const Re
   if (!state.production) {
     description = "cut traffic: no production alias is set (nothing to do)";
   } else if (!points_here) {
-    description = fmt::format("cut traffic: production points at {}, not {} (nothing to do)", *state.production,
-                              request.version);
+    description =
+        fmt::format("cut traffic: production points at {}, not {} (nothing to do)", *state.production, request.version);
   } else if (state.replacement) {
     description = fmt::format("cut traffic: move production {} -> {} ({})", request.version, *state.replacement,
                               state.replacement_why);

@@ -109,9 +109,9 @@ struct MlflowClient::Answer {
       throw Error(ErrorKind::unavailable, fmt::format("{}: {}", where, response.error_message),
                   "check registry.url (or MLFLOW_TRACKING_URI) and that the MLflow server is up");
     }
-    std::string detail =
-        error_code.empty() ? http::describe_failure(request, response)
-                           : fmt::format("{}: HTTP {} {}: {}", where, response.status, error_code, message);
+    std::string detail = error_code.empty()
+                             ? "registry " + http::describe_failure(request, response)
+                             : fmt::format("{}: HTTP {} {}: {}", where, response.status, error_code, message);
     if (response.status == 401 || response.status == 403) {
       throw Error(ErrorKind::auth, detail, "check registry.token or registry.username/password");
     }
@@ -135,10 +135,10 @@ std::optional<MlflowOptions> mlflow_options(const Config& config, const Env& env
     return std::nullopt;
   }
   if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
-    throw Error(ErrorKind::config,
-                fmt::format("{}: registry.url: \"{}\" is not an http(s) URL", options.url_origin,
-                            redact_url(options.url)),
-                "credguard talks to the MLflow REST API of a tracking server");
+    throw Error(
+        ErrorKind::config,
+        fmt::format("{}: registry.url: \"{}\" is not an http(s) URL", options.url_origin, redact_url(options.url)),
+        "credguard talks to the MLflow REST API of a tracking server");
   }
   while (options.url.ends_with('/')) {
     options.url.pop_back();

@@ -15,11 +15,11 @@ namespace credguard::registry {
 
 // How to reach an MLflow tracking server.
 struct MlflowOptions {
-  std::string url; // base URL, e.g. https://mlflow.internal (no trailing /api)
-  std::optional<Secret> token;    // Bearer
-  std::string username;           // Basic, with password
+  std::string url;             // base URL, e.g. https://mlflow.internal (no trailing /api)
+  std::optional<Secret> token; // Bearer
+  std::string username;        // Basic, with password
   std::optional<Secret> password;
-  std::string url_origin;         // where url came from, for messages
+  std::string url_origin; // where url came from, for messages
 };
 
 // Reads registry.url/token/username/password, falling back to

@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 
-
 using namespace credguard;
 using namespace credguard::incident;
 
@@ -164,7 +163,9 @@ TEST_CASE("plan: when the journal cannot be written the step does not act (Error
   test::FakeClock clock;
   auto path = dir / "journal.db";
   journal::Identity who{"a", "a", "", "h"};
-  { journal::Journal create(path, journal::Journal::Mode::read_write, clock, who); }
+  {
+    journal::Journal create(path, journal::Journal::Mode::read_write, clock, who);
+  }
   // Opened read-only, every append fails, as on a full or read-only disk.
   journal::Journal read_only(path, journal::Journal::Mode::read_only, clock, who);
   int acted = 0;

@@ -102,9 +102,12 @@ TEST_CASE("purge: a 500 is retried then reported; a timeout fails; skipped ids a
   slow.set_fault(Fault{200, std::chrono::milliseconds(2000)});
   PurgeTargets targets;
   targets.timeout = Millis(300);
-  targets.endpoints.push_back(endpoint(Layer::gateway, "gateway", "good", good.url() + "/admin/purge?model={model}&version={version}"));
-  targets.endpoints.push_back(endpoint(Layer::gateway, "gateway", "broken", broken.url() + "/admin/purge?model={model}&version={version}"));
-  targets.endpoints.push_back(endpoint(Layer::vector, "vector", "slow", slow.url() + "/admin/purge?model={model}&version={version}"));
+  targets.endpoints.push_back(
+      endpoint(Layer::gateway, "gateway", "good", good.url() + "/admin/purge?model={model}&version={version}"));
+  targets.endpoints.push_back(
+      endpoint(Layer::gateway, "gateway", "broken", broken.url() + "/admin/purge?model={model}&version={version}"));
+  targets.endpoints.push_back(
+      endpoint(Layer::vector, "vector", "slow", slow.url() + "/admin/purge?model={model}&version={version}"));
   auto results = purge(*f.transport, targets, "m", "7", f.clock);
   CHECK(results[0].ok);
   CHECK_FALSE(results[1].ok);

@@ -134,8 +134,7 @@ TEST_CASE("mlflow: errors map to auth, unavailable and data, naming the endpoint
 {
   Fixture f;
   f.mlflow.add_version("credit-score", 7);
-  MlflowClient wrong{MlflowOptions{f.mlflow.url(), Secret("wrong-token-1234"), "", std::nullopt, "test"},
-                     *f.transport};
+  MlflowClient wrong{MlflowOptions{f.mlflow.url(), Secret("wrong-token-1234"), "", std::nullopt, "test"}, *f.transport};
   CHECK(kind_of([&] { (void)wrong.get_version("credit-score", "7"); }) == ErrorKind::auth);
 
   f.mlflow.set_unavailable(true);
@@ -183,8 +182,8 @@ TEST_CASE("mlflow: basic auth, and options from config or the MLFLOW_* environme
   CHECK(from_env->token->reveal() == "env-token-fixture-42");
   CHECK(redactor.scrub("x env-token-fixture-42") == "x ***");
 
-  auto config = Config::parse("registry:\n  url: https://reg.internal\n  token: env:REG_TOKEN\n", "test.yaml", env,
-                              redactor);
+  auto config =
+      Config::parse("registry:\n  url: https://reg.internal\n  token: env:REG_TOKEN\n", "test.yaml", env, redactor);
   auto from_config = mlflow_options(config, env, redactor);
   REQUIRE(from_config);
   CHECK(from_config->url == "https://reg.internal");
