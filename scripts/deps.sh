@@ -3,6 +3,7 @@
 #   scripts/deps.sh build   compilers and libraries to build and run credguard
 #   scripts/deps.sh test    the above, plus the test framework and the real
 #                           servers the test suite starts on loopback
+#   scripts/deps.sh bench   the build packages, plus what benchmarks compare with
 # Run as root (or with sudo available). Safe to run again.
 set -euo pipefail
 
@@ -14,11 +15,16 @@ build_packages=(
 test_packages=(
   catch2 openssl procps varnish
 )
+# What the benchmarks compare against (a shell loop of curl).
+bench_packages=(
+  curl
+)
 
 case "${1:-}" in
   build) packages=("${build_packages[@]}") ;;
   test) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 build|test" >&2; exit 64 ;;
+  bench) packages=("${build_packages[@]}" "${bench_packages[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 64 ;;
 esac
 
 as_root=()
