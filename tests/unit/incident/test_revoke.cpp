@@ -63,8 +63,9 @@ TEST_CASE("revoke: inspect finds the newest Approved version below, by number, a
 {
   Fixture f;
   for (int v = 1; v <= 12; ++v) {
-    f.mlflow.add_version("m", v, v == 9 || v == 10 ? std::map<std::string, std::string>{{"credguard.state", "Approved"}}
-                                                   : std::map<std::string, std::string>{});
+    f.mlflow.add_version("m", v,
+                         v == 9 || v == 10 ? std::map<std::string, std::string>{{"credguard.state", "Approved"}}
+                                           : std::map<std::string, std::string>{});
   }
   f.mlflow.add_version("m", 13, {{"credguard.state", "Quarantined"}});
   f.mlflow.set_alias("m", "production", 12);
@@ -189,7 +190,8 @@ TEST_CASE("steps: a rerun of the events step sends only to the sinks that failed
   });
   test::HttpServer bad([](const test::HttpRequest&) { return test::HttpResponse::text(503, "down"); });
   events::EventsOptions options;
-  options.webhooks = {events::Webhook{"good", good.url(), std::nullopt}, events::Webhook{"bad", bad.url(), std::nullopt}};
+  options.webhooks = {events::Webhook{"good", good.url(), std::nullopt},
+                      events::Webhook{"bad", bad.url(), std::nullopt}};
   ServingOptions serving;
   events::Notice notice;
   notice.event.id = "INC-1/model.revoked/m@7";
