@@ -42,7 +42,8 @@ struct Entry {
 inline constexpr std::string_view k_genesis_hash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 // The canonical serialisation that is hashed: a JSON array of every field,
-// in a fixed order, evidence as its stored text. Format version 1.
+// in a fixed order, evidence as its stored text. Format version 1. Throws
+// Error(data) when a field is not valid UTF-8.
 std::string canonical_form(const Entry& entry, const std::string& evidence_text);
 
 // Hex SHA-256 of `data`.

@@ -5,6 +5,7 @@
 
 #include <credguard/journal/journal.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 namespace credguard::test {
@@ -29,6 +30,42 @@ inline void fill(const std::filesystem::path& path, int count)
     journal.append(draft(i));
     clock.advance(Millis(1000));
   }
+}
+
+// Appends `count` more valid entries in one transaction, computing the chain
+// as Journal::append does; for journals too large to fill entry by entry.
+inline void bulk_fill(const std::filesystem::path& path, int count)
+{
+  fill(path, 1);
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  std::string last = db.execAndGet("SELECT hash FROM entries WHERE seq = 1").getString();
+  SQLite::Transaction transaction(db);
+  SQLite::Statement insert(db, "INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  for (int seq = 2; seq <= count; ++seq) {
+    journal::Entry entry;
+    entry.seq = seq;
+    entry.time = "2026-11-23T08:00:00.000Z";
+    entry.who = test_identity();
+    entry.what = draft(seq);
+    std::string evidence = entry.what.evidence.dump();
+    entry.prev_hash = last;
+    entry.hash = journal::sha256_hex(journal::canonical_form(entry, evidence));
+    int column = 1;
+    insert.bind(column++, entry.seq);
+    for (const std::string* text :
+         {&entry.time, &entry.who.actor, &entry.who.os_user, &entry.who.sudo_user, &entry.who.host, &entry.what.command,
+          &entry.what.incident, &entry.what.action, &entry.what.target, &entry.what.outcome, &entry.what.reason,
+          &evidence, &entry.prev_hash, &entry.hash}) {
+      insert.bind(column++, *text);
+    }
+    insert.exec();
+    insert.reset();
+    last = entry.hash;
+  }
+  SQLite::Statement head(db, "UPDATE meta SET value = ? WHERE key = 'head'");
+  head.bind(1, fmt::format("{}:{}", count, last));
+  head.exec();
+  transaction.commit();
 }
 
 inline journal::VerifyResult verify(const std::filesystem::path& path)

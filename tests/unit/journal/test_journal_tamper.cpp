@@ -106,3 +106,14 @@ TEST_CASE("journal verify: a truncated file is reported, not trusted")
   }
   CHECK(detected);
 }
+
+TEST_CASE("journal verify: damage is found beyond the first batch of rows")
+{
+  TempDir dir;
+  bulk_fill(dir / "j.db", 9000); // verify reads and hashes in batches of 4096
+  CHECK(verify(dir / "j.db").entries == 9000);
+  tamper(dir / "j.db", "UPDATE entries SET reason = 'edited' WHERE seq = 8500");
+  auto result = verify(dir / "j.db");
+  CHECK_FALSE(result.ok);
+  CHECK(result.first_bad_seq == 8500);
+}
