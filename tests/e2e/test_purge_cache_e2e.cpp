@@ -67,3 +67,15 @@ TEST_CASE("e2e purge-cache: bad input is refused before anything is sent")
   CHECK(platform.gateway.server().request_count() == 0);
   CHECK(platform.torchserve.server().request_count() == 0);
 }
+
+TEST_CASE("e2e purge-cache: a failure with no denylist configured says the version is not blocked")
+{
+  Platform platform;
+  platform.write_config();
+  platform.credguard.env["CREDGUARD_SERVING_DENYLIST_URL"] = "";
+  platform.triton.set_fault(Fault{500});
+  auto result = platform.run({"purge-cache", "credit-score", "7", "--incident", "INC-8", "--yes"});
+  CHECK(result.exit_code == 2);
+  CHECK(result.out.find("NOT blocked") != std::string::npos);
+  CHECK(platform.trail("INC-8").at(3) == "purge-cache.denylist failed");
+}

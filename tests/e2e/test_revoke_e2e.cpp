@@ -91,7 +91,7 @@ TEST_CASE("e2e revoke: every step done, confirmed and journaled; production move
   CHECK(entries[7]["evidence"]["endpoints"].size() == 4);
   CHECK(entries[11]["evidence"].contains("t0"));
   CHECK(entries[11]["evidence"]["summary"].get<std::string>().find("kubernetes.namespace") != std::string::npos);
-  CHECK(result.out.find("Traffic blocked") != std::string::npos);
+  CHECK(result.out.find("Traffic blocked by the denylist") != std::string::npos);
   CHECK(result.out.find("credguard postmortem --incident INC-1") != std::string::npos);
 
   // Again: already done, nothing repeated.

@@ -120,12 +120,12 @@ Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const R
   return plan;
 }
 
-std::optional<Millis> traffic_blocked_after(const PlanReport& report)
+std::optional<TrafficBlock> traffic_blocked(const PlanReport& report)
 {
   for (const char* name : {"denylist", "alias"}) {
     const auto* step = report.find(name);
-    if (step != nullptr && step->outcome == Outcome::ok) {
-      return step->finished_after;
+    if (step != nullptr && step->outcome == Outcome::ok && (step->ran || step->resumed)) {
+      return TrafficBlock{name, step->finished_after, step->resumed};
     }
   }
   return std::nullopt;

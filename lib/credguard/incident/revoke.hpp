@@ -62,8 +62,14 @@ Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const R
 // The CloudEvent type a revocation emits.
 inline constexpr const char* k_revoked_event = "model.revoked";
 
-// Milliseconds from the start of the run until traffic was blocked (the
-// denylist, else the alias, done); nullopt when neither was done.
-std::optional<Millis> traffic_blocked_after(const PlanReport& report);
+// When traffic was blocked: by the denylist, else by the alias change.
+struct TrafficBlock {
+  std::string by;       // "denylist" or "alias"
+  Millis after{0};      // since the start of this run
+  bool earlier = false; // done in an earlier run of the same incident
+};
+
+// How traffic was blocked, or nullopt when neither step is done.
+std::optional<TrafficBlock> traffic_blocked(const PlanReport& report);
 
 } // namespace credguard::incident

@@ -44,7 +44,13 @@ incident::Step guarded_denylist(incident::Step denylist, std::shared_ptr<bool> p
       return incident::StepResult{incident::Outcome::skipped, "every endpoint purged: no denylist needed",
                                   nlohmann::json::object()};
     }
-    return inner(context);
+    auto result = inner(context);
+    if (result.outcome == incident::Outcome::skipped) {
+      // A cache still holds the version and nothing blocks it: say so loudly.
+      result.outcome = incident::Outcome::failed;
+      result.summary = "a cache could not be purged and the version is NOT blocked: " + result.summary;
+    }
+    return result;
   };
   return denylist;
 }

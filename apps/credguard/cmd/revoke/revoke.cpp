@@ -69,13 +69,15 @@ int run_revoke(const RevokeOptions& options, Context& ctx)
   InterruptScope interrupt;
   incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
   auto report = runner.run(plan, progress_options(ctx, plan, &interrupt.flag()));
-  auto blocked = incident::traffic_blocked_after(report);
+  auto blocked = incident::traffic_blocked(report);
 
   if (format == OutputFormat::json) {
     document["steps"] = report_json(report);
     document["t0"] = format_rfc3339(report.t0);
     document["duration_ms"] = report.duration.count();
-    document["traffic_blocked_ms"] = blocked ? nlohmann::json(blocked->count()) : nlohmann::json();
+    document["traffic_blocked_ms"] =
+        blocked && !blocked->earlier ? nlohmann::json(blocked->after.count()) : nlohmann::json();
+    document["traffic_blocked_by"] = blocked ? nlohmann::json(blocked->by) : nlohmann::json();
     document["interrupted"] = report.interrupted;
     document["next"] = next_commands(options);
     document["exit_code"] = report.exit_code();
@@ -88,8 +90,10 @@ int run_revoke(const RevokeOptions& options, Context& ctx)
     print_purge_table(ctx, purge->evidence, journal.identity().actor);
   }
   ctx.out() << '\n'
-            << (blocked ? fmt::format("Traffic blocked {} after start.", format_duration(*blocked))
-                        : std::string("Traffic NOT blocked: neither the denylist nor the alias step is done."))
+            << (!blocked          ? std::string("Traffic NOT blocked: neither the denylist nor the alias step is done.")
+                : blocked->earlier ? fmt::format("Traffic was blocked by the {} in an earlier run.", blocked->by)
+                                   : fmt::format("Traffic blocked by the {} {} after start.", blocked->by,
+                                                 format_duration(blocked->after)))
             << fmt::format(" Total {}. T0 {}.\n", format_duration(report.duration), format_rfc3339_seconds(report.t0));
   if (report.interrupted) {
     ctx.out() << "Interrupted: rerun the same command to resume where it stopped.\n";
