@@ -90,7 +90,7 @@ int run_revoke(const RevokeOptions& options, Context& ctx)
     print_purge_table(ctx, purge->evidence, journal.identity().actor);
   }
   ctx.out() << '\n'
-            << (!blocked          ? std::string("Traffic NOT blocked: neither the denylist nor the alias step is done.")
+            << (!blocked ? std::string("Traffic NOT blocked: neither the denylist nor the alias step is done.")
                 : blocked->earlier ? fmt::format("Traffic was blocked by the {} in an earlier run.", blocked->by)
                                    : fmt::format("Traffic blocked by the {} {} after start.", blocked->by,
                                                  format_duration(blocked->after)))
