@@ -239,7 +239,9 @@ TEST_CASE("e2e revoke: Ctrl-C stops after the current step, journals it and exit
 {
   Platform platform;
   platform.write_config();
-  platform.gateway.set_fault(Fault{200, std::chrono::milliseconds(700)}); // under purge.timeout
+  // The purge is slow but within its timeout, even on a loaded machine.
+  platform.credguard.env["CREDGUARD_PURGE_TIMEOUT"] = "20s";
+  platform.gateway.set_fault(Fault{200, std::chrono::milliseconds(1500)});
   std::vector<std::string> argv = {CREDGUARD_BINARY, "--config", (platform.credguard.home / "config.yaml").string()};
   argv.insert(argv.end(), k_revoke.begin(), k_revoke.end());
   Spawned child(argv, platform.credguard.env, platform.credguard.home / "interrupted");
@@ -248,6 +250,11 @@ TEST_CASE("e2e revoke: Ctrl-C stops after the current step, journals it and exit
   CHECK(child.wait() == 130);
   auto trail = platform.trail("INC-1");
   INFO(credguard::join(trail, "\n"));
+  std::string summaries;
+  for (const auto& entry : platform.journal("INC-1")) {
+    summaries += entry["action"].get<std::string>() + ": " + entry["evidence"].value("summary", "") + "\n";
+  }
+  INFO(summaries);
   CHECK(std::find(trail.begin(), trail.end(), "revoke.purge ok") != trail.end());
   CHECK(std::find(trail.begin(), trail.end(), "revoke.alias started") == trail.end());
   CHECK(trail.back() == "revoke.summary failed");
