@@ -17,6 +17,7 @@ function(credguard_embed_files target)
   add_custom_command(OUTPUT "${out}"
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DPAIRS=${pairs_arg} -DHEADER=${ARG_HEADER} -P ${script}
     DEPENDS ${deps} ${script}
-    COMMENT "Embedding data files into ${target}")
+    COMMENT "Embedding data files into ${target}"
+    VERBATIM)
   target_sources(${target} PRIVATE "${out}")
 endfunction()

@@ -14,6 +14,8 @@ build_packages=(
 )
 test_packages=(
   catch2 openssl procps varnish
+  mariadb-server prometheus
+  radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
 )
 # What the benchmarks compare against (a shell loop of curl).
 bench_packages=(
@@ -54,5 +56,11 @@ cleanup() { if [ "$placed_policy" = yes ]; then "${as_root[@]}" rm -f "$policy";
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq
+# DPkg::Lock::Timeout covers the dpkg lock, not the lists lock that update
+# takes: when another install is updating, wait and try again.
+for attempt in $(seq 1 90); do
+  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq && break
+  [ "$attempt" -lt 90 ] || exit 69
+  sleep 10
+done
 "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"

@@ -4,7 +4,7 @@
 
 using namespace credguard::test;
 
-TEST_CASE("e2e: an unknown config key exits 78 naming file, line and key; nothing is journaled")
+TEST_CASE("e2e: an unknown config key exits 78 naming file, line and key, and nothing is journaled")
 {
   Binary credguard;
   auto config = credguard.home.write("config.yaml", "mysql:\n  host: db\n  hots: typo\n");

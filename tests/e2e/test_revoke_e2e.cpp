@@ -42,7 +42,7 @@ bool nothing_changed(Platform& platform)
 
 } // namespace
 
-TEST_CASE("e2e revoke: every step done, confirmed and journaled; production moves to the newest Approved")
+TEST_CASE("e2e revoke: every step done, confirmed and journaled, production moves to the newest Approved")
 {
   Platform platform;
   platform.write_config();
@@ -104,7 +104,7 @@ TEST_CASE("e2e revoke: every step done, confirmed and journaled; production move
   check_no_secret(platform, {result, again});
 }
 
-TEST_CASE("e2e revoke: --dry-run prints the plan and changes nothing; JSON is one document")
+TEST_CASE("e2e revoke: --dry-run prints the plan and changes nothing, JSON is one document")
 {
   Platform platform;
   platform.write_config();
@@ -159,7 +159,7 @@ TEST_CASE("e2e revoke: refused before anything changes: no --yes without a termi
   check_no_secret(platform, {no_yes, unknown_version, unknown_model, unwritable, down});
 }
 
-TEST_CASE("e2e revoke: a layer answering 500 and one timing out: exit 2, denylist kept; the rerun purges only them")
+TEST_CASE("e2e revoke: a layer answering 500 and one timing out: exit 2, denylist kept, the rerun purges only them")
 {
   Platform platform;
   platform.write_config();

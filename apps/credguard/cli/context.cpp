@@ -120,6 +120,7 @@ std::string Context::command_line() const
 
 http::Transport& Context::http()
 {
+  std::lock_guard lock(m_clients_mutex);
   if (!m_http) {
     if (make_transport) {
       m_http = make_transport(*this);
@@ -138,6 +139,25 @@ http::Transport& Context::http()
     }
   }
   return *m_http;
+}
+
+mysql::Client& Context::mysql()
+{
+  std::lock_guard lock(m_clients_mutex);
+  if (!m_mysql) {
+    m_mysql = mysql::make_client(mysql::options_from_config(config()));
+  }
+  return *m_mysql;
+}
+
+prometheus::Client& Context::prometheus()
+{
+  std::lock_guard lock(m_clients_mutex);
+  if (!m_prometheus) {
+    auto options = prometheus::options_from_config(config());
+    m_prometheus = prometheus::make_client(http(), std::move(options));
+  }
+  return *m_prometheus;
 }
 
 std::optional<OutputFormat> parse_output_format(std::string_view name)

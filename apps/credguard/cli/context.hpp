@@ -10,10 +10,13 @@
 #include <credguard/core/terminal.hpp>
 #include <credguard/http/transport.hpp>
 #include <credguard/journal/journal.hpp>
+#include <credguard/mysql/client.hpp>
+#include <credguard/prometheus/client.hpp>
 
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,7 +84,12 @@ public:
   // The command line as it is journaled, secrets redacted.
   std::string command_line() const;
 
+  // Created on first use (thread-safe: concurrent checks share them).
   http::Transport& http() override;
+  // From the mysql.* keys; connects on its first query. Throws Error(config).
+  mysql::Client& mysql() override;
+  // From prometheus.url/token over http(). Throws Error(config).
+  prometheus::Client& prometheus() override;
   // Tests replace the transport (e.g. to count requests).
   std::function<std::unique_ptr<http::Transport>(Context&)> make_transport;
   // Tests point host checks at fixture files.
@@ -104,7 +112,10 @@ private:
   std::optional<Config> m_config;
   std::unique_ptr<journal::Journal> m_journal;
   journal::Journal::Mode m_journal_mode = journal::Journal::Mode::read_only;
+  std::recursive_mutex m_clients_mutex; // prometheus() creates http() under it
   std::unique_ptr<http::Transport> m_http;
+  std::unique_ptr<mysql::Client> m_mysql;
+  std::unique_ptr<prometheus::Client> m_prometheus;
 };
 
 // Parses an output format name.

@@ -134,6 +134,9 @@ EngineRun run_runbook(const Runbook& runbook, const KindRegistry& kinds, const E
     threads[i] = std::thread([shared, i, def, kind, context, deadline = deadlines[i]] {
       CheckContext check_context{context.config,  context.clock,     context.log,
                                  context.clients, context.proc_root, deadline};
+      if (auto past = context.history.find(def.id); past != context.history.end()) {
+        check_context.history = past->second;
+      }
       SteadyTime began = context.clock.steady_now();
       std::vector<CheckResult> results;
       try {

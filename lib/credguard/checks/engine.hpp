@@ -5,6 +5,7 @@
 #include <credguard/checks/result.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct EngineContext {
   Log& log;
   Clients& clients;
   std::filesystem::path proc_root = "/proc";
+  // Earlier results by check id, newest first (see CheckKind::wants_history).
+  std::map<std::string, std::vector<PastResult>, std::less<>> history = {};
 };
 
 // The outcome of run_runbook: the report, and whether checks were left

@@ -4,7 +4,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace credguard::checks {
+
+mysql::Client& Clients::mysql()
+{
+  throw Error(ErrorKind::config, "no MySQL client in this context", "set mysql.host or mysql.socket");
+}
+
+prometheus::Client& Clients::prometheus()
+{
+  throw Error(ErrorKind::config, "no Prometheus client in this context", "set prometheus.url");
+}
+
+Millis CheckContext::remaining() const
+{
+  auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+  return std::max(left, Millis(1));
+}
 
 void KindRegistry::add(std::unique_ptr<CheckKind> kind)
 {

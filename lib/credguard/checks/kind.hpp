@@ -15,15 +15,34 @@
 namespace credguard::http {
 class Transport;
 }
+namespace credguard::mysql {
+class Client;
+}
+namespace credguard::prometheus {
+class Client;
+}
 
 namespace credguard::checks {
 
-// The platform clients a check may use, created on first use. The CLI
-// provides the real ones; tests provide their own.
+// The platform clients a check may use, created on first use and shared by
+// concurrent checks (so thread-safe). The CLI provides the real ones; tests
+// provide their own. A client this context does not provide throws
+// Error(config) naming the keys that would configure it.
 class Clients {
 public:
   virtual ~Clients() = default;
   virtual http::Transport& http() = 0;
+  // The platform database (mysql.* keys).
+  virtual mysql::Client& mysql();
+  // The Prometheus server (prometheus.url, prometheus.token).
+  virtual prometheus::Client& prometheus();
+};
+
+// The result of the same check in an earlier run of its checklist, as
+// recorded in the journal, for kinds that compare with the past (growth).
+struct PastResult {
+  SystemTime at;
+  nlohmann::json data;
 };
 
 // What a running check can see. Everything referenced must outlive the run.
@@ -34,6 +53,10 @@ struct CheckContext {
   Clients& clients;
   std::filesystem::path proc_root = "/proc"; // tests point it at fixtures
   SteadyTime deadline;                       // the check's timeout, on std::chrono::steady_clock
+  std::vector<PastResult> history = {};      // newest first; only for kinds that want it
+
+  // Time left before the deadline (at least 1 ms).
+  Millis remaining() const;
 };
 
 // A kind of check (cpu, disk, mysql_query, ...): validates its params when
@@ -49,6 +72,13 @@ public:
   {
     (void)def;
     return {};
+  }
+  // True when run() compares with earlier runs: the CLI then reads the
+  // check's past results from the journal and records this run's data.
+  virtual bool wants_history(const CheckDefinition& def) const
+  {
+    (void)def;
+    return false;
   }
   // Measures. Returns one result, or one per item (filesystem, host...);
   // the engine fills in id, title, kind, tags, action and duration where

@@ -221,6 +221,9 @@ std::unique_ptr<Transfer> CurlTransport::start(CURLM* multi, std::size_t index, 
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms(request.connect_timeout.value_or(m_options.connect_timeout)));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (request.path_as_is) {
+    curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
+  }
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);

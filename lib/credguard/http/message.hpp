@@ -45,6 +45,9 @@ struct Request {
   std::optional<FileRange> body_file;
   // Write the response body here instead of into Response::body.
   std::optional<std::filesystem::path> response_file;
+  // Send the URL's path exactly as given: no removal of "." and ".."
+  // segments (S3 object keys may contain them, and the path is signed).
+  bool path_as_is = false;
 
   std::optional<Millis> timeout;         // default: the transport's
   std::optional<Millis> connect_timeout; // default: the transport's

@@ -4,7 +4,7 @@
 
 using namespace credguard;
 
-TEST_CASE("strings: split keeps empty fields; split_list trims and drops them")
+TEST_CASE("strings: split keeps empty fields, split_list trims and drops them")
 {
   CHECK(split("a,,b", ',') == std::vector<std::string>{"a", "", "b"});
   CHECK(split_list(" a , ,b ") == std::vector<std::string>{"a", "b"});

@@ -12,7 +12,7 @@ TEST_CASE("time: RFC 3339 round trip in UTC with milliseconds")
   CHECK(format_rfc3339_seconds(*time) == "2026-11-23T08:01:02Z");
 }
 
-TEST_CASE("time: offsets and plain dates are accepted; garbage is not")
+TEST_CASE("time: offsets and plain dates are accepted, garbage is not")
 {
   CHECK(format_rfc3339(*parse_rfc3339("2026-11-23T10:00:00+02:00")) == "2026-11-23T08:00:00.000Z");
   CHECK(format_rfc3339(*parse_rfc3339("2026-11-23")) == "2026-11-23T00:00:00.000Z");

@@ -54,7 +54,7 @@ TEST_CASE("cloudevents: structured mode carries the required attributes")
   CHECK(event["data"]["version"] == "7");
 }
 
-TEST_CASE("events: webhook, Slack and PagerDuty each get their own format; a failing sink is reported")
+TEST_CASE("events: webhook, Slack and PagerDuty each get their own format, a failing sink is reported")
 {
   test::FakeClock clock;
   NullLog log;

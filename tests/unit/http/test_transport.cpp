@@ -28,7 +28,7 @@ TransportOptions fast_options()
 
 } // namespace
 
-TEST_CASE("transport: a GET returns status, headers and body; 4xx is data")
+TEST_CASE("transport: a GET returns status, headers and body, and 4xx is data")
 {
   HttpServer server([](const test::HttpRequest& request) {
     if (request.path == "/missing") {
@@ -189,7 +189,7 @@ TEST_CASE("transport: connection refused is a connect error and is retried")
   CHECK(response.attempts == 3);
 }
 
-TEST_CASE("transport: TLS is verified; a private CA must be given; --insecure skips it")
+TEST_CASE("transport: TLS is verified, a private CA must be given, --insecure skips it")
 {
   test::TestCa ca;
   auto leaf = ca.issue("localhost", {"localhost", "127.0.0.1"});
@@ -259,4 +259,17 @@ TEST_CASE("transport: bodies stream from and to files")
   CHECK(response.status == 200);
   CHECK(response.body.empty());
   CHECK(test::slurp(dir / "out.txt") == "echo:23456");
+}
+
+TEST_CASE("transport: path_as_is sends dot segments unchanged")
+{
+  HttpServer server([](const test::HttpRequest& request) { return HttpResponse::text(200, request.target); });
+  test::FakeClock clock;
+  NullLog log;
+  auto transport = make_curl_transport(fast_options(), clock, log);
+  Request request;
+  request.url = server.url() + "/bucket/a/./b/../c";
+  CHECK(transport->perform(request).body == "/bucket/a/c");
+  request.path_as_is = true;
+  CHECK(transport->perform(request).body == "/bucket/a/./b/../c");
 }

@@ -92,7 +92,7 @@ TEST_CASE("purge: every layer purged concurrently, verified where the layer allo
   CHECK(again[1].status == 404);
 }
 
-TEST_CASE("purge: a 500 is retried then reported; a timeout fails; skipped ids are not purged")
+TEST_CASE("purge: a 500 is retried then reported, a timeout fails, skipped ids are not purged")
 {
   Fixture f;
   test::FakeGateway good;

@@ -94,7 +94,7 @@ TEST_CASE("revoke: inspect finds the newest Approved version below, by number, a
   CHECK(f.mlflow.count("POST", "model-versions/set-tag") == 0);
 }
 
-TEST_CASE("revoke: mark writes only the missing tags, state first; Revoked elsewhere is left alone")
+TEST_CASE("revoke: mark writes only the missing tags, state first, Revoked elsewhere is left alone")
 {
   Fixture f;
   f.mlflow.add_version("m", 7, {{"credguard.state", "Revoked"}, {"credguard.reason", "drift"}});

@@ -43,7 +43,7 @@ ErrorKind kind_of(const std::function<void()>& call)
 
 } // namespace
 
-TEST_CASE("mlflow: get version, model and alias; missing ones are nullopt")
+TEST_CASE("mlflow: get version, model and alias, missing ones are nullopt")
 {
   Fixture f;
   f.mlflow.add_version("credit-score", 6, {{"credguard.state", "Approved"}});
@@ -81,7 +81,7 @@ TEST_CASE("mlflow: get version, model and alias; missing ones are nullopt")
   }
 }
 
-TEST_CASE("mlflow: search pages in order with fully encoded filters; no match is {}")
+TEST_CASE("mlflow: search pages in order with fully encoded filters, no match is {}")
 {
   Fixture f;
   for (int v = 1; v <= 12; ++v) {
@@ -104,7 +104,7 @@ TEST_CASE("mlflow: search pages in order with fully encoded filters; no match is
   CHECK(name_filter("it's") == "name='it\\'s'");
 }
 
-TEST_CASE("mlflow: tags and aliases are written with JSON bodies; deleting missing ones succeeds")
+TEST_CASE("mlflow: tags and aliases are written with JSON bodies, deleting missing ones succeeds")
 {
   Fixture f;
   f.mlflow.add_version("credit-score", 6);

@@ -1,3 +1,4 @@
+#include "cmd/checklist/history.hpp"
 #include "cmd/checklist/render.hpp"
 #include "cmd/commands.hpp"
 
@@ -41,7 +42,7 @@ void check_selection(const checks::Runbook& runbook, const std::vector<std::stri
   }
 }
 
-void journal_run(Context& ctx, const checks::ChecklistReport& report)
+void journal_run(Context& ctx, const checks::ChecklistReport& report, const nlohmann::json& data)
 {
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& r : report.results) {
@@ -52,14 +53,14 @@ void journal_run(Context& ctx, const checks::ChecklistReport& report)
   }
   auto summary = checks::to_json(report)["summary"];
   try {
-    ctx.journal().append(
-        journal::EntryDraft{ctx.command_line(),
-                            "",
-                            "checklist." + report.name,
-                            host_name(),
-                            to_lower(checks::to_string(report.overall())),
-                            "",
-                            {{"summary", summary}, {"problems", problems}, {"duration_ms", report.duration.count()}}});
+    ctx.journal().append(journal::EntryDraft{
+        ctx.command_line(),
+        "",
+        "checklist." + report.name,
+        host_name(),
+        to_lower(checks::to_string(report.overall())),
+        "",
+        {{"summary", summary}, {"problems", problems}, {"duration_ms", report.duration.count()}, {"data", data}}});
   } catch (const Error& e) {
     // A checklist changes nothing: report it anyway, and say it was not recorded.
     ctx.log().warn(fmt::format("this run was not recorded in the journal: {}", e.what()));
@@ -82,8 +83,11 @@ int run_checklist(const ChecklistOptions& options, Context& ctx)
   checks::RunOptions run_options{options.only, options.skip, nullptr};
   ChecklistProgress progress(ctx, runbook, run_options);
   run_options.on_result = [&](const checks::CheckResult& result) { progress.done(result); };
-  auto run = checks::run_runbook(
-      runbook, k_kinds, checks::EngineContext{config, ctx.clock(), ctx.log(), ctx, ctx.proc_root}, run_options);
+  auto compared = checks_with_history(runbook, k_kinds, run_options);
+  auto run = checks::run_runbook(runbook, k_kinds,
+                                 checks::EngineContext{config, ctx.clock(), ctx.log(), ctx, ctx.proc_root,
+                                                       load_history(ctx, runbook.name, compared)},
+                                 run_options);
   progress.finish();
   if (run.stragglers > 0) {
     ctx.abandon_threads = true;
@@ -93,7 +97,7 @@ int run_checklist(const ChecklistOptions& options, Context& ctx)
   } else {
     render_checklist(ctx, run.report);
   }
-  journal_run(ctx, run.report);
+  journal_run(ctx, run.report, history_evidence(run.report, compared));
   return to_int(run.report.exit_code());
 }
 
@@ -116,6 +120,8 @@ void add_checklist(CLI::App& cmd, Context& ctx)
 {
   cmd.require_subcommand(1);
   add_checklist_verb(cmd, ctx, "daily", "Shift-start checks: services, resources, logs, jobs, backups, security");
+  add_checklist_verb(cmd, ctx, "weekly", "Capacity review: table sizes and growth, pending security updates");
+  add_checklist_verb(cmd, ctx, "monthly", "Model and access review: score-band shifts per product, inactive users");
 }
 
 } // namespace credguard::cli
