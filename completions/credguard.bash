@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"revoke"|"purge-cache"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -13,20 +13,29 @@ _credguard() {
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal revoke purge-cache completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
-    "checklist") words="daily --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist journal revoke quarantine rollback purge-cache completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "checklist") words="daily weekly monthly --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
+    "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
+    "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
     "revoke") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --emergency --planned --to --dry-run --yes" ;;
+    "quarantine") words="list expire confirm release --config --output --quiet --verbose --no-color --insecure --actor --incident --reason --ttl --dry-run --yes" ;;
+    "quarantine list") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "quarantine expire") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "quarantine confirm") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --dry-run --yes" ;;
+    "quarantine release") words="--config --output --quiet --verbose --no-color --insecure --actor --report --dry-run --yes" ;;
+    "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --dry-run --yes" ;;
     "purge-cache") words="--config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;

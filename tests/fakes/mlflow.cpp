@@ -96,13 +96,19 @@ void FakeMlflow::add_version(const std::string& model, int version, std::map<std
 {
   std::lock_guard lock(m_mutex);
   m_clock += 1000;
-  m_models[model].versions[version] = Version{std::move(tags), m_clock};
+  m_models[model].versions[version] = Version{std::move(tags), m_clock, {}};
 }
 
 void FakeMlflow::set_alias(const std::string& model, const std::string& alias, int version)
 {
   std::lock_guard lock(m_mutex);
   m_models[model].aliases[alias] = version;
+}
+
+void FakeMlflow::set_source(const std::string& model, int version, const std::string& source)
+{
+  std::lock_guard lock(m_mutex);
+  m_models[model].versions[version].source = source;
 }
 
 std::optional<std::string> FakeMlflow::alias(const std::string& model, const std::string& alias) const
@@ -150,7 +156,7 @@ std::string FakeMlflow::version_json(const std::string& name, const Model& model
               {"last_updated_timestamp", version.created},
               {"current_stage", "None"},
               {"description", ""},
-              {"source", "models:/" + name + "/" + std::to_string(number)},
+              {"source", version.source.empty() ? "models:/" + name + "/" + std::to_string(number) : version.source},
               {"run_id", "run" + std::to_string(number)},
               {"status", "READY"}};
   json aliases = json::array();

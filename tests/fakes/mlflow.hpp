@@ -28,6 +28,8 @@ public:
   // Registers `version` of `model` (creating the model) with these tags.
   void add_version(const std::string& model, int version, std::map<std::string, std::string> tags = {});
   void set_alias(const std::string& model, const std::string& alias, int version);
+  // Sets the version's artifact `source` (default models:/NAME/N).
+  void set_source(const std::string& model, int version, const std::string& source);
   std::optional<std::string> alias(const std::string& model, const std::string& alias) const;
   std::map<std::string, std::string> tags(const std::string& model, int version) const;
   // Requests must carry "Authorization: Bearer <token>" (401 otherwise).
@@ -41,6 +43,7 @@ private:
   struct Version {
     std::map<std::string, std::string> tags;
     long long created = 0;
+    std::string source;
   };
   struct Model {
     std::map<int, Version> versions;

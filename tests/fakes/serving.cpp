@@ -56,6 +56,18 @@ void FakeTorchServe::set_fault(std::optional<Fault> fault)
   m_fault = fault;
 }
 
+void FakeTorchServe::set_load_fault(std::optional<Fault> fault)
+{
+  std::lock_guard lock(m_mutex);
+  m_load_fault = fault;
+}
+
+bool FakeTorchServe::warm(const std::string& model, const std::string& version) const
+{
+  std::lock_guard lock(m_mutex);
+  return m_warm.contains({model, version});
+}
+
 HttpResponse FakeTorchServe::handle(const HttpRequest& request)
 {
   std::lock_guard lock(m_mutex);
@@ -72,6 +84,25 @@ HttpResponse FakeTorchServe::handle(const HttpRequest& request)
       models.push_back({{"modelName", model}, {"modelUrl", model + ".mar"}});
     }
     return HttpResponse::json(200, json{{"models", models}}.dump());
+  }
+  if (request.method == "POST" && parts.size() == 1) {
+    if (m_load_fault) {
+      return faulted(*m_load_fault);
+    }
+    auto url = request.param("url").value_or("");
+    auto name = request.param("model_name").value_or("");
+    auto underscore = url.rfind('_');
+    auto dot = url.rfind(".mar");
+    if (name.empty() || underscore == std::string::npos || dot == std::string::npos || dot < underscore) {
+      return HttpResponse::json(
+          400, json{{"code", 400}, {"type", "BadRequestException"}, {"message", "Parameter url is required."}}.dump());
+    }
+    std::string version = url.substr(underscore + 1, dot - underscore - 1);
+    m_models.emplace(name, version);
+    m_warm.emplace(name, version);
+    return HttpResponse::json(
+        200,
+        json{{"status", "Model \"" + name + "\" Version: " + version + " registered with 1 initial workers"}}.dump());
   }
   if (parts.size() != 3) {
     return HttpResponse::json(400,
@@ -95,21 +126,37 @@ HttpResponse FakeTorchServe::handle(const HttpRequest& request)
     if (m_fault) {
       return faulted(*m_fault);
     }
+    m_warm.erase({model, version});
     if (m_models.erase({model, version}) == 0) {
       return not_found();
     }
     return HttpResponse::json(200, json{{"status", "Model \"" + model + "\" unregistered"}}.dump());
   }
+  if (request.method == "PUT") {
+    if (m_load_fault) {
+      return faulted(*m_load_fault);
+    }
+    if (!m_models.contains({model, version})) {
+      return not_found();
+    }
+    m_warm.emplace(model, version);
+    return HttpResponse::json(200, json{{"status", "Workers scaled to 1 for model: " + model}}.dump());
+  }
   if (request.method == "GET") {
     if (!m_models.contains({model, version})) {
       return not_found();
+    }
+    json workers = json::array();
+    if (m_warm.contains({model, version})) {
+      workers.push_back({{"id", "9000"}, {"status", "READY"}});
     }
     return HttpResponse::json(200, json::array({{{"modelName", model},
                                                  {"modelVersion", version},
                                                  {"modelUrl", model + ".mar"},
                                                  {"minWorkers", 1},
                                                  {"maxWorkers", 1},
-                                                 {"loadedAtStartup", false}}})
+                                                 {"loadedAtStartup", false},
+                                                 {"workers", workers}}})
                                        .dump());
   }
   return HttpResponse::json(405, json{{"code", 405},
@@ -141,10 +188,37 @@ void FakeTriton::set_fault(std::optional<Fault> fault)
   m_fault = fault;
 }
 
+void FakeTriton::set_load_fault(std::optional<Fault> fault)
+{
+  std::lock_guard lock(m_mutex);
+  m_load_fault = fault;
+}
+
 HttpResponse FakeTriton::handle(const HttpRequest& request)
 {
   std::lock_guard lock(m_mutex);
   auto parts = segments(request.path);
+  if (request.method == "POST" && parts.size() == 5 && parts[0] == "v2" && parts[1] == "repository" &&
+      parts[2] == "models" && parts[4] == "load") {
+    if (m_load_fault) {
+      HttpResponse failed = HttpResponse::json(
+          m_load_fault->status,
+          json{{"error", "failed to load '" + parts[3] + "', failed to poll from model repository"}}.dump());
+      failed.delay = m_load_fault->delay;
+      failed.drop = m_load_fault->drop;
+      return failed;
+    }
+    m_models[parts[3]] = {"1", true};
+    HttpResponse done;
+    done.status = 200;
+    return done;
+  }
+  if (request.method == "GET" && parts.size() == 4 && parts[0] == "v2" && parts[1] == "models" && parts[3] == "ready") {
+    auto it = m_models.find(parts[2]);
+    HttpResponse answer;
+    answer.status = it != m_models.end() && it->second.second ? 200 : 400;
+    return answer;
+  }
   if (request.method == "POST" && parts == std::vector<std::string>{"v2", "repository", "index"}) {
     json index = json::array();
     for (const auto& [name, state] : m_models) {

@@ -22,7 +22,10 @@ struct Fault {
 // 200 {"status":"Model \"m\" unregistered"}, or 404 {"code","type":
 // "ModelNotFoundException"|"ModelVersionNotFoundException","message"};
 // GET /models lists {"models":[{modelName, modelUrl}]}; GET
-// /models/{m}/{v} describes the version or answers 404.
+// /models/{m}/{v} describes the version (with its workers) or answers 404;
+// POST /models?url=M_V.mar&model_name=M&initial_workers=N registers a
+// version with ready workers; PUT /models/{m}/{v}?min_worker=N scales it
+// (404 when not registered).
 class FakeTorchServe {
 public:
   FakeTorchServe();
@@ -32,19 +35,27 @@ public:
   bool has(const std::string& model, const std::string& version) const;
   // DELETE requests get `fault` while set.
   void set_fault(std::optional<Fault> fault);
+  // Register and scale requests get `fault` while set.
+  void set_load_fault(std::optional<Fault> fault);
+  // Whether the version has ready workers.
+  bool warm(const std::string& model, const std::string& version) const;
 
 private:
   HttpResponse handle(const HttpRequest& request);
   mutable std::mutex m_mutex;
   std::set<std::pair<std::string, std::string>> m_models;
+  std::set<std::pair<std::string, std::string>> m_warm;
   std::optional<Fault> m_fault;
+  std::optional<Fault> m_load_fault;
   HttpServer m_server;
 };
 
 // Triton's model repository extension: POST
 // /v2/repository/models/{m}/unload answers 200 with an empty body (also
 // for a model that is not loaded); POST /v2/repository/index answers
-// [{name, version, state, reason}]; errors are {"error": "..."}.
+// [{name, version, state, reason}]; POST /v2/repository/models/{m}/load
+// loads it (200, empty body); GET /v2/models/{m}/ready answers 200 when
+// ready, 400 otherwise; errors are {"error": "..."}.
 class FakeTriton {
 public:
   FakeTriton();
@@ -54,12 +65,15 @@ public:
   bool ready(const std::string& model) const;
   // Unload requests get `fault` while set.
   void set_fault(std::optional<Fault> fault);
+  // Load requests get `fault` while set.
+  void set_load_fault(std::optional<Fault> fault);
 
 private:
   HttpResponse handle(const HttpRequest& request);
   mutable std::mutex m_mutex;
   std::map<std::string, std::pair<std::string, bool>> m_models; // name -> (version, ready)
   std::optional<Fault> m_fault;
+  std::optional<Fault> m_load_fault;
   HttpServer m_server;
 };
 

@@ -54,6 +54,8 @@ const std::vector<CommandSpec>& commands()
       {"checklist", "Run an operations checklist (daily) and report PASS/WARN/FAIL", add_checklist},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},
       {"revoke", "Stop a model version serving now, everywhere, with every step journaled", add_revoke},
+      {"quarantine", "Isolate a suspect model version: block serving, WORM forensic copy, deadline", add_quarantine},
+      {"rollback", "Move production back to a healthy Approved version: pre-warm, purge, validate SLOs", add_rollback},
       {"purge-cache", "Purge a model version from every cache layer, verify, denylist on failure", add_purge_cache},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},

@@ -205,6 +205,22 @@ const std::vector<Section>& schema()
            {"cronjob_selector", Type::string,
             "label selector of the batch CronJobs using a model (default credguard.io/model={model})"},
        }},
+      {"rollback",
+       "how rollback validates the version it moved production to; {model} and {version} are replaced",
+       {
+           {"health_url", Type::string, "URL that must answer 2xx after the alias moves"},
+           {"settle", Type::duration, "how long SLO queries are sampled after the move (default 60s)"},
+           {"interval", Type::duration, "time between SLO samples (default 10s)"},
+           {"ready_timeout", Type::duration, "how long pre-warming waits for TorchServe/Triton (default 120s)"},
+           {"slo",
+            Type::object_list,
+            "Prometheus queries (prometheus.url) that must stay at or under their max",
+            {
+                {"name", Type::string, "label in reports"},
+                {"query", Type::string, "PromQL giving one value, e.g. an error ratio"},
+                {"max", Type::number, "the highest acceptable value"},
+            }},
+       }},
   };
   return k_schema;
 }

@@ -35,6 +35,9 @@ public:
   // Sets data[key] = value in ConfigMap `configmap` with a merge patch.
   // Returns true when it already had that value (nothing changed).
   virtual bool set_configmap_entry(const std::string& configmap, const std::string& key, const std::string& value) = 0;
+  // Removes data[key] from ConfigMap `configmap` with a JSON patch.
+  // Returns false when the key was not there (nothing changed).
+  virtual bool remove_configmap_entry(const std::string& configmap, const std::string& key) = 0;
   // Suspends (spec.suspend=true) every CronJob matching `selector`.
   virtual std::vector<CronJobChange> suspend_cronjobs(const std::string& selector) = 0;
 };

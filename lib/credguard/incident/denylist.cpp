@@ -134,4 +134,54 @@ std::vector<DenylistResult> add_to_denylists(http::Transport& transport, const S
   return results;
 }
 
+std::vector<DenylistResult> remove_from_denylists(http::Transport& transport, const ServingOptions& options,
+                                                  ServingCluster* cluster, const std::string& model,
+                                                  const std::string& version, const Clock& clock)
+{
+  std::vector<DenylistResult> results;
+  if (!options.denylist_url.empty()) {
+    auto start = clock.steady_now();
+    std::string url = expand(options.denylist_url, model, version);
+    auto request = [&](const char* method) {
+      http::Request r;
+      r.method = method;
+      r.url = url;
+      r.idempotent = true;
+      if (options.denylist_token) {
+        r.header("Authorization", "Bearer " + options.denylist_token->reveal());
+      }
+      return r;
+    };
+    DenylistResult result;
+    result.where = "gateway " + redact_url(url);
+    auto answer = transport.perform(request("DELETE"));
+    result.status = answer.status;
+    if (!answer.ok() && !(answer.transport_ok() && answer.status == 404)) {
+      result.detail = "DELETE: " + failure(answer);
+    } else {
+      auto check = transport.perform(request("GET"));
+      result.ok = check.transport_ok() && check.status == 404;
+      result.already = answer.status == 404;
+      result.detail = result.ok ? "removed, confirmed" : "DELETE accepted but GET still answers: " + failure(check);
+    }
+    result.ms = elapsed_since(clock, start).count();
+    results.push_back(result);
+  }
+  if (!options.denylist_configmap.empty() && cluster != nullptr) {
+    auto start = clock.steady_now();
+    DenylistResult result;
+    result.where = fmt::format("configmap {} ({})", options.denylist_configmap, cluster->describe());
+    try {
+      result.already = !cluster->remove_configmap_entry(options.denylist_configmap, model + "." + version);
+      result.ok = true;
+      result.detail = result.already ? "was not denylisted" : "removed";
+    } catch (const Error& e) {
+      result.detail = e.what();
+    }
+    result.ms = elapsed_since(clock, start).count();
+    results.push_back(result);
+  }
+  return results;
+}
+
 } // namespace credguard::incident

@@ -62,4 +62,11 @@ struct DenylistResult {
 std::vector<DenylistResult> add_to_denylists(http::Transport& transport, const ServingOptions& options,
                                              ServingCluster* cluster, const DenylistEntry& entry, const Clock& clock);
 
+// Removes model@version from every configured denylist: the gateway
+// endpoint (DELETE, then GET must answer 404) and the ConfigMap key. A
+// denylist that did not hold it counts as done (`already`). Never throws.
+std::vector<DenylistResult> remove_from_denylists(http::Transport& transport, const ServingOptions& options,
+                                                  ServingCluster* cluster, const std::string& model,
+                                                  const std::string& version, const Clock& clock);
+
 } // namespace credguard::incident

@@ -44,6 +44,9 @@ inline constexpr const char* k_state_tag = "credguard.state";
 inline constexpr const char* k_incident_tag = "credguard.incident";
 inline constexpr const char* k_revoked_at_tag = "credguard.revoked_at";
 inline constexpr const char* k_reason_tag = "credguard.reason";
+// Quarantine: until when (RFC 3339), and the state to return to on release.
+inline constexpr const char* k_quarantine_until_tag = "credguard.quarantine_until";
+inline constexpr const char* k_previous_state_tag = "credguard.previous_state";
 
 // The lifecycle states credguard writes into k_state_tag.
 inline constexpr const char* k_state_approved = "Approved";
