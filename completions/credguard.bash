@@ -5,25 +5,27 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
     --binning) COMPREPLY=($(compgen -W "quantile uniform" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "json md" -- "$cur")); return ;;
+    --layers) COMPREPLY=($(compgen -W "cdn gateway serving vector" -- "$cur")); return ;;
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
     --baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --current) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --event) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --textfile) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist triage postmortem journal psi completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist triage postmortem journal psi revoke quarantine rollback purge-cache completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
@@ -37,6 +39,14 @@ _credguard() {
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
     "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --baseline-sql --current-sql --features --categorical --bins --binning --epsilon --strict --output-file" ;;
+    "revoke") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --emergency --planned --to --dry-run --yes" ;;
+    "quarantine") words="list expire confirm release --config --output --quiet --verbose --no-color --insecure --actor --incident --reason --ttl --dry-run --yes" ;;
+    "quarantine list") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "quarantine expire") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "quarantine confirm") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --dry-run --yes" ;;
+    "quarantine release") words="--config --output --quiet --verbose --no-color --insecure --actor --report --dry-run --yes" ;;
+    "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --dry-run --yes" ;;
+    "purge-cache") words="--config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

@@ -14,13 +14,17 @@ build_packages=(
   libsqlitecpp-dev libsqlite3-dev libssl-dev libyaml-cpp-dev libmariadb-dev zlib1g-dev
 )
 test_packages=(
-  catch2 openssl procps
+  catch2 openssl procps varnish
   mariadb-server prometheus
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
   libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
 )
 bench_packages=(
   python3 python3-numpy python3-pandas time
+)
+# What the benchmarks compare against (a shell loop of curl).
+bench_packages=(
+  curl
 )
 
 case "${1:-}" in

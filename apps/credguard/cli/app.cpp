@@ -56,6 +56,10 @@ const std::vector<CommandSpec>& commands()
       {"postmortem", "Write the 7-section post-mortem of an incident from the journal", add_postmortem},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},
       {"psi", "Population Stability Index (drift) between a baseline and a current dataset", add_psi},
+      {"revoke", "Stop a model version serving now, everywhere, with every step journaled", add_revoke},
+      {"quarantine", "Isolate a suspect model version: block serving, WORM forensic copy, deadline", add_quarantine},
+      {"rollback", "Move production back to a healthy Approved version: pre-warm, purge, validate SLOs", add_rollback},
+      {"purge-cache", "Purge a model version from every cache layer, verify, denylist on failure", add_purge_cache},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},
   };

@@ -15,6 +15,10 @@ void add_journal(CLI::App& cmd, Context& ctx);
 void add_triage(CLI::App& cmd, Context& ctx);
 void add_postmortem(CLI::App& cmd, Context& ctx);
 void add_psi(CLI::App& cmd, Context& ctx); // cmd/psi/psi.hpp
+void add_revoke(CLI::App& cmd, Context& ctx);
+void add_purge_cache(CLI::App& cmd, Context& ctx);
+void add_quarantine(CLI::App& cmd, Context& ctx);
+void add_rollback(CLI::App& cmd, Context& ctx);
 void add_completion(CLI::App& cmd, Context& ctx);
 void add_version(CLI::App& cmd, Context& ctx);
 

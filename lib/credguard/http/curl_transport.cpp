@@ -363,6 +363,10 @@ std::vector<Response> CurlTransport::perform_all(std::span<const Request> reques
     while (active.size() < limit && !ready.empty()) {
       std::size_t index = ready.front();
       ready.pop_front();
+      if (attempts[index] == 0) {
+        // Time spent queued behind the concurrency limit is not the request's.
+        started[index] = m_clock.steady_now();
+      }
       active.push_back(start(multi, index, requests[index], ++attempts[index]));
     }
     if (active.empty()) {

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace credguard::incident {
+
+// A Kubernetes Event about an object of the serving platform.
+struct ClusterEvent {
+  std::string reason;  // e.g. ModelRevoked
+  std::string message; // one line
+  std::string type = "Warning";
+  std::string action; // e.g. Revoke
+};
+
+// A CronJob that suspend_cronjobs() found.
+struct CronJobChange {
+  std::string name;
+  bool was_suspended = false; // already suspended before: nothing changed
+};
+
+// What the incident steps need from Kubernetes, implemented over the k8s
+// client in the CLI layer; steps that need it report `skipped` when the
+// cluster is not configured. Methods throw credguard::Error on failure
+// (unavailable, auth, data) after the client's own retries.
+class ServingCluster {
+public:
+  virtual ~ServingCluster() = default;
+
+  // "namespace ns", for messages.
+  virtual std::string describe() const = 0;
+  // Creates an Event whose involvedObject is Deployment `deployment`.
+  // Returns the Event's name.
+  virtual std::string create_deployment_event(const std::string& deployment, const ClusterEvent& event) = 0;
+  // Sets data[key] = value in ConfigMap `configmap` with a merge patch.
+  // Returns true when it already had that value (nothing changed).
+  virtual bool set_configmap_entry(const std::string& configmap, const std::string& key, const std::string& value) = 0;
+  // Removes data[key] from ConfigMap `configmap` with a JSON patch.
+  // Returns false when the key was not there (nothing changed).
+  virtual bool remove_configmap_entry(const std::string& configmap, const std::string& key) = 0;
+  // Suspends (spec.suspend=true) every CronJob matching `selector`.
+  virtual std::vector<CronJobChange> suspend_cronjobs(const std::string& selector) = 0;
+};
+
+} // namespace credguard::incident
