@@ -53,6 +53,7 @@ const std::vector<CommandSpec>& commands()
   static const std::vector<CommandSpec> k_commands = {
       {"checklist", "Run an operations checklist (daily) and report PASS/WARN/FAIL", add_checklist},
       {"journal", "Read and verify the tamper-evident audit journal", add_journal},
+      {"backup", "Scheduled jobs: database backups, restore tests, job archiving, bureau-cache purge", add_backup},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},
   };

@@ -12,6 +12,7 @@ namespace credguard::cli {
 
 void add_checklist(CLI::App& cmd, Context& ctx);
 void add_journal(CLI::App& cmd, Context& ctx);
+void add_backup(CLI::App& cmd, Context& ctx);
 void add_completion(CLI::App& cmd, Context& ctx);
 void add_version(CLI::App& cmd, Context& ctx);
 
