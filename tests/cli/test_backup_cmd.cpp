@@ -156,7 +156,7 @@ TEST_CASE("backup cli: a job whose lock is held exits 75 and does nothing")
   jobs::JobLock held(h.home.path(), "purge-bureau"); // the journal's directory
   CHECK(h.backup({"purge-bureau"}) == 75);
   CHECK_THAT(h.err.str(), Catch::Contains("purge-bureau is already running"));
-  CHECK(db.sql("SELECT COUNT(*) FROM bureau_cache;").find("\n2\n") != std::string::npos);
+  CHECK(db.sql("SELECT COUNT(*) FROM bureau_cache;") == "2\n");
   CHECK_FALSE(fs::exists(h.home / "journal.db")); // nothing journaled: it did not start
 }
 
@@ -174,7 +174,7 @@ TEST_CASE("backup cli: purge-bureau reports rows and journals them")
   auto runs = h.entries("job.purge-bureau");
   REQUIRE(runs.size() == 2);
   CHECK(runs[1].what.evidence["deleted"] == 1);
-  CHECK(db.sql("SELECT COUNT(*) FROM bureau_cache;").find("\n1\n") != std::string::npos);
+  CHECK(db.sql("SELECT COUNT(*) FROM bureau_cache;") == "1\n");
 }
 
 TEST_CASE("backup cli: restore-test passes on a good backup and fails on a damaged one")
@@ -207,7 +207,7 @@ TEST_CASE("backup cli: archive-jobs with a failing dump deletes nothing and jour
   std::ofstream(h.config, std::ios::app) << "  dump_command: " << script.string() << "\n";
   CHECK(h.backup({"archive-jobs", "--older-than", "90d"}) == 69);
   CHECK_THAT(h.err.str(), Catch::Contains("exit status 7"));
-  CHECK(db.sql("SELECT COUNT(*) FROM customer_scores;").find("\n1\n") != std::string::npos);
+  CHECK(db.sql("SELECT COUNT(*) FROM customer_scores;") == "1\n");
   auto runs = h.entries("job.archive-jobs");
   REQUIRE(runs.size() == 2);
   CHECK(runs[1].what.outcome == "failed");

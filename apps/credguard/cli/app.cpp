@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view k_footer =
     "Exit status: 0 ok, 1 warning, 2 critical or action failed, 3 unknown, 64 usage, 65 bad data,\n"
-    "69 service unavailable, 70 internal error, 74 I/O error, 77 permission, 78 configuration,\n"
+    "69 service unavailable, 70 internal error, 74 I/O error, 75 job locked, 77 permission, 78 configuration,\n"
     "130 interrupted. See credguard(1).";
 
 // The full path of a subcommand: "journal list".

@@ -57,7 +57,9 @@ OptionFile::OptionFile(const mysql::ConnectOptions& connect)
   if (!connect.password.empty()) {
     text += "password=" + quoted(connect.password.reveal()) + "\n";
   }
-  text += fmt::format("connect-timeout={}\n", std::max<long long>(1, connect.connect_timeout.count() / 1000));
+  // Only options both tools accept may go under [client] (mariadb-dump
+  // refuses connect-timeout); the client's own go under [mariadb].
+  text += fmt::format("[mariadb]\nconnect-timeout={}\n", std::max<long long>(1, connect.connect_timeout.count() / 1000));
   int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (fd >= 0) {

@@ -1,4 +1,4 @@
-#include "backup/backup_fixture.hpp"
+#include "backup_fixture.hpp"
 
 #include <credguard/backup/inventory.hpp>
 #include <credguard/backup/run.hpp>

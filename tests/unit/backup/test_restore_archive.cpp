@@ -1,4 +1,4 @@
-#include "backup/backup_fixture.hpp"
+#include "backup_fixture.hpp"
 
 #include <credguard/backup/archive_jobs.hpp>
 #include <credguard/backup/restore_test.hpp>
