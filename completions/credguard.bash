@@ -5,19 +5,22 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"backup purge-bureau"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
     --output) COMPREPLY=($(compgen -W "json junit table" -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --textfile) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist journal completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist journal backup completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook" ;;
@@ -27,6 +30,12 @@ _credguard() {
     "journal show") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
+    "backup") words="run verify restore-test archive-jobs purge-bureau --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "backup run") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --keep-daily --keep-weekly --keep-monthly --no-upload --dry-run --textfile" ;;
+    "backup verify") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --max-age --size-tolerance --compare --textfile" ;;
+    "backup restore-test") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --file --scratch --tables --tolerance --textfile" ;;
+    "backup archive-jobs") words="--config --output --quiet --verbose --no-color --insecure --actor --older-than --dir --batch-size --dry-run --textfile" ;;
+    "backup purge-bureau") words="--config --output --quiet --verbose --no-color --insecure --actor --batch-size --dry-run --textfile" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

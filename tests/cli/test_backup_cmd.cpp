@@ -22,8 +22,8 @@ struct JobHarness : CliHarness {
   explicit JobHarness(const PlatformDatabase& db)
   {
     env.set("CG_DB_PASSWORD", k_mariadb_password);
-    config = home.write("config.yaml", db.config_yaml("env:CG_DB_PASSWORD") + "backup:\n  dir: " +
-                                           (home / "backups").string() + "\n");
+    config = home.write("config.yaml",
+                        db.config_yaml("env:CG_DB_PASSWORD") + "backup:\n  dir: " + (home / "backups").string() + "\n");
   }
   int backup(std::vector<std::string> args)
   {
@@ -80,7 +80,8 @@ TEST_CASE("backup cli: run then verify, journaled, metrics written, no secret an
                               Catch::Contains("checksum and gzip stream intact"));
 
   auto run_metrics = slurp(metrics / "credguard_job_backup-run.prom");
-  CHECK_THAT(run_metrics, Catch::Contains("credguard_job_last_success_timestamp_seconds{job=\"backup-run\"} 1795420800"));
+  CHECK_THAT(run_metrics,
+             Catch::Contains("credguard_job_last_success_timestamp_seconds{job=\"backup-run\"} 1795420800"));
   CHECK_THAT(run_metrics, Catch::Contains("credguard_job_bytes{job=\"backup-run\"} " +
                                           std::to_string(fs::file_size(h.newest_backup())) + "\n"));
   CHECK(fs::exists(metrics / "credguard_job_backup-verify.prom"));

@@ -79,7 +79,8 @@ TEST_CASE("e2e: backup run killed mid-dump leaves no file that looks complete, t
   int status = 0;
   ::waitpid(pid, &status, 0);
   REQUIRE(started);
-  if (wait_for([&] { return fs::exists(credguard.home / "dump.pid") && fs::file_size(credguard.home / "dump.pid") > 0; })) {
+  if (wait_for(
+          [&] { return fs::exists(credguard.home / "dump.pid") && fs::file_size(credguard.home / "dump.pid") > 0; })) {
     ::kill(std::stoi(slurp(credguard.home / "dump.pid")), SIGKILL); // the orphaned dump
   }
 

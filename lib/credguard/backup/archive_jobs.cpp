@@ -91,8 +91,8 @@ ArchiveResult archive_jobs(mysql::Client& db, const mysql::ConnectOptions& conne
   // The same predicates for mariadb-dump's --where (values are ours: a
   // server-formatted date and integers).
   auto literal_jobs_where = fmt::format("createdAt < '{}' AND id <= {}", result.cutoff, max_job);
-  auto literal_scores_where = fmt::format("id <= {} AND batchJobId IN (SELECT id FROM batch_jobs WHERE {})",
-                                          max_score, literal_jobs_where);
+  auto literal_scores_where =
+      fmt::format("id <= {} AND batchJobId IN (SELECT id FROM batch_jobs WHERE {})", max_score, literal_jobs_where);
   const std::vector<std::string> rows_only = {"--skip-routines", "--skip-triggers", "--no-create-info",
                                               "--skip-extended-insert"};
   std::error_code ec;
@@ -127,14 +127,13 @@ ArchiveResult archive_jobs(mysql::Client& db, const mysql::ConnectOptions& conne
     auto why = integrity.ok ? fmt::format("it holds {} jobs and {} scores, the database {} and {}", exported_jobs,
                                           exported_scores, result.jobs, result.scores)
                             : integrity.problem;
-    throw Error(ErrorKind::data, fmt::format("the export {} does not verify: {}; nothing was deleted",
-                                             path.string(), why));
+    throw Error(ErrorKind::data,
+                fmt::format("the export {} does not verify: {}; nothing was deleted", path.string(), why));
   }
 
   // Verified: children first, so no foreign key is ever violated.
-  result.deleted_scores =
-      delete_in_batches(db, "DELETE FROM customer_scores WHERE " + scores_where + " LIMIT ?",
-                        {max_score, result.cutoff, max_job}, options.batch_size);
+  result.deleted_scores = delete_in_batches(db, "DELETE FROM customer_scores WHERE " + scores_where + " LIMIT ?",
+                                            {max_score, result.cutoff, max_job}, options.batch_size);
   result.deleted_jobs = delete_in_batches(db, "DELETE FROM batch_jobs WHERE " + jobs_where + " LIMIT ?",
                                           {result.cutoff, max_job}, options.batch_size);
   return result;

@@ -5,13 +5,13 @@
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace credguard::backup {
 
@@ -94,8 +94,8 @@ GzipFileWriter::~GzipFileWriter()
 
 namespace {
 
-void deflate_into(z_stream& zs, int flush, int fd, std::array<unsigned char, 65536>& out,
-                  Sha256& sha, std::uint64_t& bytes, const fs::path& temp)
+void deflate_into(z_stream& zs, int flush, int fd, std::array<unsigned char, 65536>& out, Sha256& sha,
+                  std::uint64_t& bytes, const fs::path& temp)
 {
   do {
     zs.next_out = out.data();
@@ -159,8 +159,7 @@ WrittenFile GzipFileWriter::commit()
   WrittenFile written{m_final, s.bytes, s.raw_bytes, s.sha.hex()};
   // The checksum first: a crash between the two leaves a .sha256 without
   // its backup, which no check mistakes for a backup.
-  write_file_atomic(m_final.string() + ".sha256",
-                    fmt::format("{}  {}\n", written.sha256, m_final.filename().string()),
+  write_file_atomic(m_final.string() + ".sha256", fmt::format("{}  {}\n", written.sha256, m_final.filename().string()),
                     fs::perms::owner_read | fs::perms::owner_write);
   if (::rename(m_temp.c_str(), m_final.c_str()) != 0) {
     throw io_error(m_final, "rename failed");
@@ -323,8 +322,8 @@ Integrity check_integrity(const fs::path& path, std::string_view end_marker)
     auto line_start = trimmed.rfind('\n');
     auto last_line = line_start == std::string::npos ? trimmed : trimmed.substr(line_start + 1);
     if (last_line.rfind(end_marker, 0) != 0) {
-      result.problem = fmt::format("{} does not end with \"{}\": the dump is incomplete", path.filename().string(),
-                                   end_marker);
+      result.problem =
+          fmt::format("{} does not end with \"{}\": the dump is incomplete", path.filename().string(), end_marker);
       return result;
     }
   }

@@ -97,8 +97,8 @@ FreshnessReport assess_freshness(const fs::path& dir, const std::string& pattern
   double deviation = middle > 0 ? 100.0 * (static_cast<double>(newest.bytes) - middle) / middle : 0.0;
   report.median_bytes = middle;
   report.deviation_percent = deviation;
-  auto comparison = fmt::format("{}{} % against the median {} of the {} before it ({} .. {})", deviation < 0 ? "-" : "+",
-                                short_number(std::round(std::fabs(deviation) * 10) / 10),
+  auto comparison = fmt::format("{}{} % against the median {} of the {} before it ({} .. {})",
+                                deviation < 0 ? "-" : "+", short_number(std::round(std::fabs(deviation) * 10) / 10),
                                 format_bytes(static_cast<std::uint64_t>(middle)), sizes.size(),
                                 report.previous.front().name, report.previous.back().name);
   if (std::fabs(deviation) > policy.size_tolerance && newest.bytes > 0) {

@@ -59,7 +59,8 @@ OptionFile::OptionFile(const mysql::ConnectOptions& connect)
   }
   // Only options both tools accept may go under [client] (mariadb-dump
   // refuses connect-timeout); the client's own go under [mariadb].
-  text += fmt::format("[mariadb]\nconnect-timeout={}\n", std::max<long long>(1, connect.connect_timeout.count() / 1000));
+  text +=
+      fmt::format("[mariadb]\nconnect-timeout={}\n", std::max<long long>(1, connect.connect_timeout.count() / 1000));
   int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (fd >= 0) {
@@ -85,12 +86,12 @@ std::string OptionFile::argument() const
 }
 
 void dump_database(const mysql::ConnectOptions& connect, const std::string& database,
-                   const std::vector<std::string>& options, const std::vector<std::string>& tables,
-                   const Tools& tools, GzipFileWriter& writer)
+                   const std::vector<std::string>& options, const std::vector<std::string>& tables, const Tools& tools,
+                   GzipFileWriter& writer)
 {
   OptionFile option_file(connect);
-  std::vector<std::string> argv = {tools.dump,   option_file.argument(), "--single-transaction", "--quick",
-                                   "--routines", "--triggers",           "--hex-blob"};
+  std::vector<std::string> argv = {
+      tools.dump, option_file.argument(), "--single-transaction", "--quick", "--routines", "--triggers", "--hex-blob"};
   argv.insert(argv.end(), options.begin(), options.end());
   argv.push_back(database);
   argv.insert(argv.end(), tables.begin(), tables.end());
@@ -100,13 +101,12 @@ void dump_database(const mysql::ConnectOptions& connect, const std::string& data
   spec.on_start = tools.on_start;
   auto result = jobs::run_child(spec);
   if (!result.ok()) {
-    throw Error(ErrorKind::unavailable, fmt::format("{} of {} at {} failed: {}", tools.dump, database,
-                                                    connect.endpoint(), result.describe()));
+    throw Error(ErrorKind::unavailable,
+                fmt::format("{} of {} at {} failed: {}", tools.dump, database, connect.endpoint(), result.describe()));
   }
   if (writer.tail().find(k_dump_completed) == std::string::npos) {
-    throw Error(ErrorKind::unavailable,
-                fmt::format("{} of {} ended without \"{}\": the dump is incomplete", tools.dump, database,
-                            k_dump_completed));
+    throw Error(ErrorKind::unavailable, fmt::format("{} of {} ended without \"{}\": the dump is incomplete", tools.dump,
+                                                    database, k_dump_completed));
   }
 }
 
@@ -121,9 +121,8 @@ void restore_database(const mysql::ConnectOptions& connect, const std::string& d
   spec.on_start = tools.on_start;
   auto result = jobs::run_child(spec);
   if (!result.ok()) {
-    throw Error(ErrorKind::unavailable, fmt::format("restoring {} into {} at {} failed: {}",
-                                                    backup.filename().string(), database, connect.endpoint(),
-                                                    result.describe()));
+    throw Error(ErrorKind::unavailable, fmt::format("restoring {} into {} at {} failed: {}", backup.filename().string(),
+                                                    database, connect.endpoint(), result.describe()));
   }
 }
 

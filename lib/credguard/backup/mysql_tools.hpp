@@ -3,11 +3,10 @@
 #include <credguard/backup/gzip_file.hpp>
 #include <credguard/mysql/client.hpp>
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace credguard::backup {
@@ -47,8 +46,8 @@ private:
 // or its output lacks the "-- Dump completed" line; the writer is then not
 // committed by the caller.
 void dump_database(const mysql::ConnectOptions& connect, const std::string& database,
-                   const std::vector<std::string>& options, const std::vector<std::string>& tables,
-                   const Tools& tools, GzipFileWriter& writer);
+                   const std::vector<std::string>& options, const std::vector<std::string>& tables, const Tools& tools,
+                   GzipFileWriter& writer);
 
 // Feeds the decompressed `backup` to the client tool connected to
 // `database`. Throws Error(data) when the file is corrupt, Error(unavailable)

@@ -11,8 +11,7 @@ namespace credguard::backup {
 bool is_identifier(const std::string& name)
 {
   return !name.empty() && name.size() <= 64 &&
-         name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-             std::string::npos;
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
 }
 
 namespace {
@@ -60,8 +59,8 @@ RestoreTestResult restore_test(mysql::Client& db, const mysql::ConnectOptions& c
     restore_database(connect, options.scratch, options.backup, options.tools);
     result.ok = true;
     for (const auto& table : options.tables) {
-      TableComparison comparison{table, count_rows(db, connect.database, table),
-                                 count_rows(db, options.scratch, table), false};
+      TableComparison comparison{table, count_rows(db, connect.database, table), count_rows(db, options.scratch, table),
+                                 false};
       if (!comparison.restored) {
         comparison.ok = false;
       } else if (!comparison.live) {
@@ -75,11 +74,10 @@ RestoreTestResult restore_test(mysql::Client& db, const mysql::ConnectOptions& c
       result.restored_rows += comparison.restored.value_or(0);
       if (!comparison.ok && result.ok) {
         result.ok = false;
-        result.problem =
-            comparison.restored
-                ? fmt::format("{}: {} rows restored, {} live (beyond ±{} %)", table, *comparison.restored,
-                              comparison.live.value_or(0), options.tolerance_percent)
-                : fmt::format("{}: missing from the restored copy", table);
+        result.problem = comparison.restored
+                             ? fmt::format("{}: {} rows restored, {} live (beyond ±{} %)", table, *comparison.restored,
+                                           comparison.live.value_or(0), options.tolerance_percent)
+                             : fmt::format("{}: missing from the restored copy", table);
       }
       result.tables.push_back(comparison);
     }

@@ -67,18 +67,21 @@ std::vector<std::string> plan_retention(const std::vector<std::string>& names, c
   }
   std::sort(stamps.begin(), stamps.end(), [](const Stamp& a, const Stamp& b) { return a.sortable > b.sortable; });
   std::set<std::string> kept{newest_good};
-  keep_per_period(stamps, policy.daily, [](const Stamp& s) { return static_cast<long long>(s.day.time_since_epoch().count()); },
-                  kept);
+  keep_per_period(
+      stamps, policy.daily, [](const Stamp& s) { return static_cast<long long>(s.day.time_since_epoch().count()); },
+      kept);
   // ISO weeks start on Monday; 1970-01-01 was a Thursday, hence the shift.
-  keep_per_period(stamps, policy.weekly,
-                  [](const Stamp& s) { return (static_cast<long long>(s.day.time_since_epoch().count()) + 3) / 7; }, kept);
-  keep_per_period(stamps, policy.monthly,
-                  [](const Stamp& s) {
-                    std::chrono::year_month_day ymd(s.day);
-                    return static_cast<long long>(static_cast<int>(ymd.year())) * 12 +
-                           static_cast<long long>(static_cast<unsigned>(ymd.month()));
-                  },
-                  kept);
+  keep_per_period(
+      stamps, policy.weekly,
+      [](const Stamp& s) { return (static_cast<long long>(s.day.time_since_epoch().count()) + 3) / 7; }, kept);
+  keep_per_period(
+      stamps, policy.monthly,
+      [](const Stamp& s) {
+        std::chrono::year_month_day ymd(s.day);
+        return static_cast<long long>(static_cast<int>(ymd.year())) * 12 +
+               static_cast<long long>(static_cast<unsigned>(ymd.month()));
+      },
+      kept);
   std::vector<std::string> dropped;
   for (const auto& stamp : stamps) {
     if (kept.count(stamp.name) == 0) {

@@ -20,8 +20,8 @@ BureauPurgeResult purge_bureau_cache(mysql::Client& db, const Clock& clock, cons
   } else {
     auto limit = static_cast<long long>(options.batch_size);
     while (true) {
-      auto batch = db.query("DELETE FROM bureau_cache WHERE expiresAt < ? ORDER BY expiresAt LIMIT ?",
-                            {result.cutoff, limit});
+      auto batch =
+          db.query("DELETE FROM bureau_cache WHERE expiresAt < ? ORDER BY expiresAt LIMIT ?", {result.cutoff, limit});
       ++result.batches;
       result.deleted += batch.affected_rows;
       if (options.on_batch) {

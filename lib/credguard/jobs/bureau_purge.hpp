@@ -19,8 +19,8 @@ struct BureauPurgeOptions {
 
 // What it did.
 struct BureauPurgeResult {
-  std::string cutoff; // the server's NOW() when it started ("YYYY-MM-DD HH:MM:SS")
-  std::uint64_t deleted = 0;  // rows deleted (dry run: rows that would be)
+  std::string cutoff;        // the server's NOW() when it started ("YYYY-MM-DD HH:MM:SS")
+  std::uint64_t deleted = 0; // rows deleted (dry run: rows that would be)
   std::uint64_t batches = 0;
   Millis duration{0};
 };

@@ -62,7 +62,8 @@ int wait_child(pid_t pid)
 
 std::string ChildResult::describe() const
 {
-  std::string what = signal != 0 ? fmt::format("killed by signal {}", signal) : fmt::format("exit status {}", exit_code);
+  std::string what =
+      signal != 0 ? fmt::format("killed by signal {}", signal) : fmt::format("exit status {}", exit_code);
   return stderr_tail.empty() ? what : what + ": " + stderr_tail;
 }
 
@@ -80,8 +81,8 @@ ChildResult run_child(const ChildSpec& spec)
       ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw Error(ErrorKind::internal, fmt::format("cannot create pipes: {}", std::strerror(errno)));
   }
-  Fd in_ours(in_pair[0]), in_theirs(in_pair[1]), out_ours(out_pipe[0]), out_theirs(out_pipe[1]),
-      err_ours(err_pipe[0]), err_theirs(err_pipe[1]);
+  Fd in_ours(in_pair[0]), in_theirs(in_pair[1]), out_ours(out_pipe[0]), out_theirs(out_pipe[1]), err_ours(err_pipe[0]),
+      err_theirs(err_pipe[1]);
   Fd dev_null(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!spec.input) {
     ::shutdown(in_ours.get(), SHUT_WR);

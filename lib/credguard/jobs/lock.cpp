@@ -41,7 +41,8 @@ JobLock::JobLock(const std::filesystem::path& dir, const std::string& job)
     ::close(m_fd);
     m_fd = -1;
     if (error == EWOULDBLOCK) {
-      throw Error(ErrorKind::busy, fmt::format("job {} is already running (pid {}, lock {})", job, holder, m_path.string()),
+      throw Error(ErrorKind::busy,
+                  fmt::format("job {} is already running (pid {}, lock {})", job, holder, m_path.string()),
                   "wait for it to finish; a killed run releases the lock by itself");
     }
     throw Error(ErrorKind::io, fmt::format("lock file {}: {}", m_path.string(), std::strerror(error)));

@@ -121,15 +121,15 @@ TEST_CASE("backup run: leftovers of a killed run are removed, retention keeps th
   seed_platform(db, 2, 2);
   TempDir dir;
   dir.write(".credguard-20261122-080000.sql.gz.partial", "half a dump");
-  for (const auto* old : {"credguard-20261120-080000.sql.gz", "credguard-20261121-080000.sql.gz",
-                          "credguard-20261122-080000.sql.gz"}) {
+  for (const auto* old :
+       {"credguard-20261120-080000.sql.gz", "credguard-20261121-080000.sql.gz", "credguard-20261122-080000.sql.gz"}) {
     dir.write(old, "old");
     dir.write(std::string(old) + ".sha256", "x");
   }
   auto result = run_backup(connect_to(db), {dir.path(), k_now, {2, 0, 0}, {}});
   CHECK_FALSE(fs::exists(dir / ".credguard-20261122-080000.sql.gz.partial"));
-  CHECK(result.removed == std::vector<std::string>{"credguard-20261121-080000.sql.gz",
-                                                   "credguard-20261120-080000.sql.gz"});
+  CHECK(result.removed ==
+        std::vector<std::string>{"credguard-20261121-080000.sql.gz", "credguard-20261120-080000.sql.gz"});
   CHECK(fs::exists(dir / "credguard-20261123-080000.sql.gz"));
   CHECK(fs::exists(dir / "credguard-20261123-080000.sql.gz.sha256"));
   CHECK(fs::exists(dir / "credguard-20261122-080000.sql.gz"));

@@ -22,7 +22,8 @@ TEST_CASE("textfile: a success writes every metric with the job label")
   test::TempDir dir;
   jobs::write_textfile(dir.path(), {"backup-run", true, at(1'795'420'800), Millis(2500), 12345, 0});
   auto text = test::slurp(dir / "credguard_job_backup-run.prom");
-  CHECK_THAT(text, Catch::Contains("credguard_job_last_success_timestamp_seconds{job=\"backup-run\"} 1795420800.000\n"));
+  CHECK_THAT(text,
+             Catch::Contains("credguard_job_last_success_timestamp_seconds{job=\"backup-run\"} 1795420800.000\n"));
   CHECK_THAT(text, Catch::Contains("credguard_job_duration_seconds{job=\"backup-run\"} 2.500\n"));
   CHECK_THAT(text, Catch::Contains("credguard_job_bytes{job=\"backup-run\"} 12345\n"));
   CHECK_THAT(text, Catch::Contains("credguard_job_rows{job=\"backup-run\"} 0\n"));

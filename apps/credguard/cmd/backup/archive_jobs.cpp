@@ -32,7 +32,8 @@ int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ct
   auto format = ctx.output_format({OutputFormat::table, OutputFormat::json});
   auto older_than = parse_duration(options.older_than);
   if (!older_than || older_than->count() <= 0) {
-    throw Error(ErrorKind::usage, fmt::format("--older-than {}: not a positive duration (e.g. 90d)", options.older_than));
+    throw Error(ErrorKind::usage,
+                fmt::format("--older-than {}: not a positive duration (e.g. 90d)", options.older_than));
   }
   auto connect = mysql::options_from_config(ctx.config());
   backup::ArchiveOptions archive;
@@ -44,9 +45,12 @@ int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ct
   archive.tools = tools_from_config(ctx);
   auto body = [&] {
     auto result = backup::archive_jobs(ctx.mysql(), connect, archive);
-    nlohmann::json json = {{"schema_version", 1},        {"cutoff", result.cutoff},
-                           {"dry_run", options.dry_run}, {"jobs", result.jobs},
-                           {"scores", result.scores},    {"deleted_jobs", result.deleted_jobs},
+    nlohmann::json json = {{"schema_version", 1},
+                           {"cutoff", result.cutoff},
+                           {"dry_run", options.dry_run},
+                           {"jobs", result.jobs},
+                           {"scores", result.scores},
+                           {"deleted_jobs", result.deleted_jobs},
                            {"deleted_scores", result.deleted_scores}};
     if (result.file) {
       json["file"] = result.file->path.string();

@@ -1,4 +1,5 @@
 #include "cmd/backup/backup.hpp"
+
 #include "cmd/commands.hpp"
 
 namespace credguard::cli {

@@ -16,10 +16,11 @@ struct JobFlags {
 // backup run
 struct BackupRunOptions {
   JobFlags job;
-  std::string dir; // --dir; default backup.dir
+  std::string dir;     // --dir; default backup.dir
   int keep_daily = -1; // -1: backup.keep_daily (0: keep all)
   int keep_weekly = -1;
   int keep_monthly = -1;
+  bool no_upload = false; // --no-upload: skip s3.backup_bucket
   bool dry_run = false;
 };
 int run_backup_run(const BackupRunOptions& options, Context& ctx);

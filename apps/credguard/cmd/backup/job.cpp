@@ -13,7 +13,8 @@ namespace {
 
 void write_metrics(Context& ctx, const JobFlags& flags, const jobs::JobMetrics& metrics)
 {
-  auto dir = flags.textfile_dir.empty() ? ctx.config().get_string("jobs.textfile_dir").value_or("") : flags.textfile_dir;
+  auto dir =
+      flags.textfile_dir.empty() ? ctx.config().get_string("jobs.textfile_dir").value_or("") : flags.textfile_dir;
   if (dir.empty()) {
     return;
   }

@@ -14,8 +14,8 @@ namespace credguard::cli {
 
 // What a job's body reports.
 struct JobOutcome {
-  int exit_code = 0;   // 0 ok; 1 warning; 2 failed...
-  std::string target;  // for the journal: a file, a table
+  int exit_code = 0;  // 0 ok; 1 warning; 2 failed...
+  std::string target; // for the journal: a file, a table
   std::uint64_t bytes = 0;
   std::uint64_t rows = 0;
   nlohmann::json evidence = nlohmann::json::object();

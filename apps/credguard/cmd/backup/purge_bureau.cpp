@@ -14,17 +14,23 @@ int run_purge_bureau(const PurgeBureauOptions& options, Context& ctx)
   purge.batch_size = options.batch_size;
   purge.dry_run = options.dry_run;
   if (ctx.live_progress()) {
-    purge.on_batch = [&](std::uint64_t deleted) { ctx.err() << fmt::format("\r{} rows deleted", deleted) << std::flush; };
+    purge.on_batch = [&](std::uint64_t deleted) {
+      ctx.err() << fmt::format("\r{} rows deleted", deleted) << std::flush;
+    };
   }
   auto body = [&] {
     auto result = jobs::purge_bureau_cache(ctx.mysql(), ctx.clock(), purge);
     if (ctx.live_progress() && !options.dry_run) {
       ctx.err() << '\n';
     }
-    nlohmann::json json = {{"schema_version", 1},        {"table", "bureau_cache"},
-                           {"cutoff", result.cutoff},    {"dry_run", options.dry_run},
-                           {"deleted", result.deleted},  {"batches", result.batches},
-                           {"batch_size", options.batch_size}, {"duration_ms", result.duration.count()}};
+    nlohmann::json json = {{"schema_version", 1},
+                           {"table", "bureau_cache"},
+                           {"cutoff", result.cutoff},
+                           {"dry_run", options.dry_run},
+                           {"deleted", result.deleted},
+                           {"batches", result.batches},
+                           {"batch_size", options.batch_size},
+                           {"duration_ms", result.duration.count()}};
     if (format == OutputFormat::json) {
       ctx.out() << json.dump(2) << '\n';
     } else if (options.dry_run) {
@@ -49,8 +55,7 @@ int run_purge_bureau(const PurgeBureauOptions& options, Context& ctx)
 void add_purge_bureau(CLI::App& parent, Context& ctx, const std::string& name, RunFn<PurgeBureauOptions> run)
 {
   auto options = std::make_shared<PurgeBureauOptions>();
-  auto* cmd =
-      parent.add_subcommand(name, "Delete expired bureau_cache rows (expiresAt < NOW()) in bounded batches");
+  auto* cmd = parent.add_subcommand(name, "Delete expired bureau_cache rows (expiresAt < NOW()) in bounded batches");
   cmd->add_option("--batch-size", options->batch_size, "Rows per DELETE, one transaction each (default 5000)")
       ->check(CLI::Range(1, 100000));
   cmd->add_flag("--dry-run", options->dry_run, "Count the expired rows; delete nothing");

@@ -61,9 +61,12 @@ int run_backup_restore_test(const BackupRestoreTestOptions& options, Context& ct
                         {"restored", t.restored ? nlohmann::json(*t.restored) : nlohmann::json(nullptr)},
                         {"ok", t.ok}});
     }
-    nlohmann::json json = {{"schema_version", 1},   {"backup", restore.backup.string()},
-                           {"scratch", restore.scratch}, {"ok", result.ok},
-                           {"problem", result.problem},  {"tables", tables},
+    nlohmann::json json = {{"schema_version", 1},
+                           {"backup", restore.backup.string()},
+                           {"scratch", restore.scratch},
+                           {"ok", result.ok},
+                           {"problem", result.problem},
+                           {"tables", tables},
                            {"scratch_dropped", result.scratch_dropped}};
     if (format == OutputFormat::json) {
       ctx.out() << json.dump(2) << '\n';
@@ -88,8 +91,8 @@ int run_backup_restore_test(const BackupRestoreTestOptions& options, Context& ct
 void add_backup_restore_test(CLI::App& parent, Context& ctx, RunFn<BackupRestoreTestOptions> run)
 {
   auto options = std::make_shared<BackupRestoreTestOptions>();
-  auto* cmd = parent.add_subcommand(
-      "restore-test", "Restore the newest backup into a scratch database, compare row counts, drop it");
+  auto* cmd = parent.add_subcommand("restore-test",
+                                    "Restore the newest backup into a scratch database, compare row counts, drop it");
   cmd->add_option("--dir", options->dir, "Backup directory (default: backup.dir)")->type_name("DIR");
   cmd->add_option("--file", options->file, "Restore this backup instead of the newest")->type_name("FILE");
   cmd->add_option("--scratch", options->scratch, "Scratch database name (default: credguard_restore_test_<time>)")
