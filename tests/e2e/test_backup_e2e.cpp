@@ -66,23 +66,24 @@ TEST_CASE("e2e: backup run killed mid-dump leaves no file that looks complete, t
   auto config = credguard.home.write("config.yaml", base);
 
   pid_t pid = spawn_binary({"--config", slow_config.string(), "backup", "run"}, credguard.env);
+  // Mid-dump: the dump runs (it wrote its PID) and its output file exists.
+  auto pid_file = credguard.home / "dump.pid";
   bool started = wait_for([&] {
     std::error_code ec;
+    bool partial = false;
     for (const auto& entry : fs::directory_iterator(backups, ec)) {
-      if (entry.path().filename().string().rfind(".credguard-", 0) == 0) {
-        return true;
-      }
+      partial = partial || entry.path().filename().string().rfind(".credguard-", 0) == 0;
     }
-    return false;
+    return partial && fs::exists(pid_file, ec) && fs::file_size(pid_file, ec) > 0;
   });
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  REQUIRE(started);
-  if (wait_for(
-          [&] { return fs::exists(credguard.home / "dump.pid") && fs::file_size(credguard.home / "dump.pid") > 0; })) {
-    ::kill(std::stoi(slurp(credguard.home / "dump.pid")), SIGKILL); // the orphaned dump
+  if (started) {
+    ::kill(std::stoi(slurp(pid_file)), SIGKILL); // the orphaned dump
   }
+  REQUIRE(started);
+  CHECK(WIFSIGNALED(status));
 
   auto verify = credguard.run({"--config", config.string(), "backup", "verify"});
   CHECK(verify.exit_code == 2);
