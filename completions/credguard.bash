@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"backup purge-bureau"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -16,7 +16,9 @@ _credguard() {
     --baseline) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --current) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --event) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --output-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --runbook) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -25,7 +27,7 @@ _credguard() {
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist triage postmortem journal psi revoke quarantine rollback purge-cache completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist triage postmortem journal psi revoke quarantine rollback purge-cache backup completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
@@ -47,6 +49,12 @@ _credguard() {
     "quarantine release") words="--config --output --quiet --verbose --no-color --insecure --actor --report --dry-run --yes" ;;
     "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --dry-run --yes" ;;
     "purge-cache") words="--config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
+    "backup") words="run verify restore-test archive-jobs purge-bureau --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "backup run") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --keep-daily --keep-weekly --keep-monthly --no-upload --dry-run --textfile" ;;
+    "backup verify") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --max-age --size-tolerance --compare --textfile" ;;
+    "backup restore-test") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --file --scratch --tables --tolerance --textfile" ;;
+    "backup archive-jobs") words="--config --output --quiet --verbose --no-color --insecure --actor --older-than --dir --batch-size --dry-run --textfile" ;;
+    "backup purge-bureau") words="--config --output --quiet --verbose --no-color --insecure --actor --batch-size --dry-run --textfile" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

@@ -12,6 +12,7 @@ build_packages=(
   ca-certificates cmake ninja-build g++ pkg-config
   libcli11-dev libfmt-dev nlohmann-json3-dev libcurl4-openssl-dev
   libsqlitecpp-dev libsqlite3-dev libssl-dev libyaml-cpp-dev libmariadb-dev zlib1g-dev
+  mariadb-client   # mariadb-dump and mariadb, run by the backup jobs
 )
 test_packages=(
   catch2 openssl procps varnish

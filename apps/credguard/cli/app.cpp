@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::string_view k_footer =
     "Exit status: 0 ok, 1 warning, 2 critical or action failed, 3 unknown, 64 usage, 65 bad data,\n"
-    "69 service unavailable, 70 internal error, 74 I/O error, 77 permission, 78 configuration,\n"
+    "69 service unavailable, 70 internal error, 74 I/O error, 75 job locked, 77 permission, 78 configuration,\n"
     "130 interrupted. See credguard(1).";
 
 // The full path of a subcommand: "journal list".
@@ -60,6 +60,7 @@ const std::vector<CommandSpec>& commands()
       {"quarantine", "Isolate a suspect model version: block serving, WORM forensic copy, deadline", add_quarantine},
       {"rollback", "Move production back to a healthy Approved version: pre-warm, purge, validate SLOs", add_rollback},
       {"purge-cache", "Purge a model version from every cache layer, verify, denylist on failure", add_purge_cache},
+      {"backup", "Scheduled jobs: database backups, restore tests, job archiving, bureau-cache purge", add_backup},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},
   };

@@ -19,6 +19,7 @@ void add_revoke(CLI::App& cmd, Context& ctx);
 void add_purge_cache(CLI::App& cmd, Context& ctx);
 void add_quarantine(CLI::App& cmd, Context& ctx);
 void add_rollback(CLI::App& cmd, Context& ctx);
+void add_backup(CLI::App& cmd, Context& ctx);
 void add_completion(CLI::App& cmd, Context& ctx);
 void add_version(CLI::App& cmd, Context& ctx);
 

@@ -12,6 +12,7 @@ ExitCode exit_code_for(ErrorKind kind)
   case ErrorKind::unavailable: return ExitCode::unavailable;
   case ErrorKind::conflict: return ExitCode::critical;
   case ErrorKind::io: return ExitCode::io;
+  case ErrorKind::busy: return ExitCode::temp_fail;
   case ErrorKind::internal: return ExitCode::internal;
   case ErrorKind::interrupted: return ExitCode::interrupted;
   }
@@ -28,6 +29,7 @@ std::string_view to_string(ErrorKind kind)
   case ErrorKind::unavailable: return "unavailable";
   case ErrorKind::conflict: return "conflict";
   case ErrorKind::io: return "io";
+  case ErrorKind::busy: return "busy";
   case ErrorKind::internal: return "internal";
   case ErrorKind::interrupted: return "interrupted";
   }

@@ -17,6 +17,7 @@ enum class ErrorKind {
   unavailable, // a server could not be reached or answered 5xx
   conflict,    // the target's state forbids the action
   io,          // a local file could not be read or written
+  busy,        // another run of the same job holds its lock
   internal,    // a bug
   interrupted, // SIGINT/SIGTERM
 };

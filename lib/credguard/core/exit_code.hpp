@@ -14,6 +14,7 @@ enum class ExitCode : int {
   unavailable = 69,
   internal = 70,
   io = 74,
+  temp_fail = 75, // a job's lock is held by another run: try again later
   auth = 77,
   config = 78,
   interrupted = 130,

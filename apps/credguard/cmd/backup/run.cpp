@@ -1,0 +1,131 @@
+#include "cmd/backup/job.hpp"
+
+#include <credguard/backup/run.hpp>
+#include <credguard/backup/upload.hpp>
+#include <credguard/core/error.hpp>
+#include <credguard/core/strings.hpp>
+#include <credguard/s3/settings.hpp>
+
+#include <fmt/format.h>
+
+namespace credguard::cli {
+
+namespace {
+
+int keep(Context& ctx, int flag, const char* key)
+{
+  return flag >= 0 ? flag : static_cast<int>(ctx.config().get_int(key).value_or(0));
+}
+
+// Uploads to s3.backup_bucket when configured: nullopt when not. An upload
+// that fails leaves the local backup in place and is reported, not thrown.
+std::optional<nlohmann::json> upload(Context& ctx, const backup::WrittenFile& file)
+{
+  auto settings = s3::load_settings(ctx.config(), ctx.env());
+  if (settings.backup_bucket.empty()) {
+    return std::nullopt;
+  }
+  backup::UploadTarget target{settings.backup_bucket, ctx.config().get_string("backup.s3_prefix").value_or("mysql/"),
+                              std::nullopt};
+  if (auto retention = ctx.config().get_duration("backup.object_lock_retention")) {
+    target.retention = s3::Retention{settings.lock_mode, ctx.clock().now() + *retention};
+  }
+  nlohmann::json json = {{"bucket", target.bucket}, {"key", target.prefix + file.path.filename().string()}};
+  try {
+    auto client = s3::make_client(settings, ctx.env(), ctx.redactor(), ctx.http(), ctx.clock(), ctx.log());
+    auto result = backup::upload_backup(*client, target, file);
+    json["version_id"] = result.version_id;
+    json["parts"] = result.parts;
+    json["locked"] = target.retention.has_value();
+    json["ok"] = true;
+  } catch (const Error& e) {
+    json["ok"] = false;
+    json["error"] = e.what();
+  }
+  return json;
+}
+
+} // namespace
+
+int run_backup_run(const BackupRunOptions& options, Context& ctx)
+{
+  auto format = ctx.output_format({OutputFormat::table, OutputFormat::json});
+  auto connect = mysql::options_from_config(ctx.config());
+  backup::RunOptions run{backup_dir(ctx, options.dir), ctx.clock().now(), {}, tools_from_config(ctx)};
+  run.retention = {keep(ctx, options.keep_daily, "backup.keep_daily"),
+                   keep(ctx, options.keep_weekly, "backup.keep_weekly"),
+                   keep(ctx, options.keep_monthly, "backup.keep_monthly")};
+  auto target = (run.dir / backup::backup_name(run.now)).string();
+  if (options.dry_run) {
+    ctx.out() << fmt::format("would dump {} at {} with {} into {}\n", connect.database, connect.endpoint(),
+                             run.tools.dump, target);
+    return 0;
+  }
+  return run_job(ctx, "backup-run", options.job, true, [&] {
+    if (ctx.progress()) {
+      ctx.log().info(fmt::format("dumping {} at {} into {}", connect.database, connect.endpoint(), target));
+    }
+    auto result = backup::run_backup(connect, run);
+    auto uploaded = options.no_upload ? std::nullopt : upload(ctx, result.file);
+    JobOutcome outcome;
+    if (uploaded && !(*uploaded)["ok"].get<bool>()) {
+      outcome.exit_code = 2; // the backup exists locally; its off-site copy does not
+    }
+    if (format == OutputFormat::json) {
+      nlohmann::json json = {{"schema_version", 1},          {"file", result.file.path.string()},
+                             {"bytes", result.file.bytes},   {"raw_bytes", result.file.raw_bytes},
+                             {"sha256", result.file.sha256}, {"removed", result.removed}};
+      json["upload"] = uploaded ? *uploaded : nlohmann::json(nullptr);
+      ctx.out() << json.dump(2) << '\n';
+    } else {
+      ctx.out() << fmt::format("OK {} ({}, {} uncompressed), sha256 {}\n", result.file.path.string(),
+                               format_bytes(result.file.bytes), format_bytes(result.file.raw_bytes),
+                               result.file.sha256);
+      for (const auto& name : result.removed) {
+        ctx.out() << fmt::format("removed {} (retention)\n", name);
+      }
+      if (uploaded && (*uploaded)["ok"].get<bool>()) {
+        ctx.out() << fmt::format("uploaded s3://{}/{}{}\n", (*uploaded)["bucket"].get<std::string>(),
+                                 (*uploaded)["key"].get<std::string>(),
+                                 (*uploaded)["locked"].get<bool>() ? " (Object Lock)" : "");
+      } else if (uploaded) {
+        ctx.out() << fmt::format("FAILED upload to s3://{}: {}\n", (*uploaded)["bucket"].get<std::string>(),
+                                 (*uploaded)["error"].get<std::string>());
+      }
+    }
+    outcome.target = result.file.path.string();
+    outcome.bytes = result.file.bytes;
+    outcome.evidence = {{"file", result.file.path.string()},
+                        {"bytes", result.file.bytes},
+                        {"sha256", result.file.sha256},
+                        {"removed", result.removed}};
+    if (uploaded) {
+      outcome.evidence["upload"] = *uploaded;
+    }
+    return outcome;
+  });
+}
+
+void add_backup_run(CLI::App& parent, Context& ctx, RunFn<BackupRunOptions> run)
+{
+  auto options = std::make_shared<BackupRunOptions>();
+  auto* cmd = parent.add_subcommand("run", "Dump the database (mariadb-dump), gzip it, checksum it, apply retention");
+  cmd->add_option("--dir", options->dir, "Backup directory (default: backup.dir)")->type_name("DIR");
+  cmd->add_option("--keep-daily", options->keep_daily, "Keep the newest backup of the last N days (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep-weekly", options->keep_weekly, "Keep the newest backup of the last N weeks")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep-monthly", options->keep_monthly, "Keep the newest backup of the last N months")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-upload", options->no_upload, "Do not upload to s3.backup_bucket even when it is configured");
+  cmd->add_flag("--dry-run", options->dry_run, "Say what would be dumped where; do nothing");
+  add_job_flags(*cmd, options->job);
+  cmd->footer("Writes DIR/credguard-YYYYMMDD-HHMMSS.sql.gz and its .sha256; the file appears only once the dump\n"
+              "completed. The password goes to mariadb-dump through a 0600 option file, never its command line.\n"
+              "Retention never removes the backup just written. With s3.backup_bucket set, the backup and its\n"
+              ".sha256 are uploaded (multipart when large; Object Lock with backup.object_lock_retention);\n"
+              "a failed upload keeps the local backup and exits 2.");
+  on_parsed(*cmd, ctx, options, std::move(run));
+}
+
+} // namespace credguard::cli
