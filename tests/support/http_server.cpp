@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -175,6 +176,9 @@ HttpServer::HttpServer(HttpHandler handler, std::optional<CertPair> tls, std::op
 {
   m_impl->handler = std::move(handler);
   if (tls) {
+    // SSL_write to a client that already hung up raises SIGPIPE, which
+    // would kill the whole test binary; plain sends use MSG_NOSIGNAL.
+    std::signal(SIGPIPE, SIG_IGN);
     m_impl->tls = SSL_CTX_new(TLS_server_method());
     BIO* cert_bio = BIO_new_mem_buf(tls->cert_pem.data(), static_cast<int>(tls->cert_pem.size()));
     X509* cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);

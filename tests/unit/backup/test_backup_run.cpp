@@ -6,9 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <thread>
 
 using namespace credguard;
 using namespace credguard::backup;
@@ -63,7 +65,14 @@ TEST_CASE("backup run: the password is never on the dump's command line, its opt
   std::string environ_text;
   mode_t mode = 0;
   options.tools.on_start = [&](pid_t pid) {
-    cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+    // posix_spawn returns once the child is in exec, a moment before the
+    // kernel has set up its new argument pages: /proc reads empty till then.
+    for (int attempt = 0; attempt < 500 && cmdline.empty(); ++attempt) {
+      if (attempt > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+    }
     environ_text = slurp("/proc/" + std::to_string(pid) + "/environ");
     auto at = cmdline.find("--defaults-file=");
     REQUIRE(at != std::string::npos);

@@ -1,5 +1,7 @@
 #include "cmd/incident/services.hpp"
 
+#include "cmd/incident/kube_cluster.hpp"
+
 #include <credguard/core/files.hpp>
 
 namespace credguard::cli {
@@ -11,8 +13,11 @@ IncidentServices load_incident_services(Context& ctx)
   services.events = events::events_options(config, host_name());
   services.purge = incident::purge_targets(config);
   services.serving = incident::serving_options(config);
-  // Kubernetes-backed steps (Deployment Event, denylist ConfigMap, CronJob
-  // suspend) are wired here once the k8s client is available.
+  // The Deployment Event, the denylist ConfigMap and the CronJob suspend
+  // need a cluster; without one those steps say so and are skipped.
+  if (k8s::Client* client = ctx.kubernetes()) {
+    services.cluster = std::make_unique<KubeServingCluster>(*client);
+  }
   return services;
 }
 
