@@ -186,4 +186,23 @@ void print_purge_table(Context& ctx, const nlohmann::json& evidence, const std::
   table.render(ctx.out(), ctx.color());
 }
 
+ConfirmedRun run_confirmed(Context& ctx, const incident::Plan& plan, OutputFormat format, bool dry_run, bool yes,
+                           const std::string& question, const nlohmann::json& document)
+{
+  if (dry_run) {
+    if (format == OutputFormat::json) {
+      ctx.out() << document.dump(2) << '\n';
+    }
+    return {};
+  }
+  if (!confirm(ctx, yes, question)) {
+    ctx.err() << "credguard: not confirmed: nothing was changed\n";
+    return {std::nullopt, 1};
+  }
+  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
+  InterruptScope interrupt;
+  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
+  return {runner.run(plan, progress_options(ctx, plan, &interrupt.flag())), 0};
+}
+
 } // namespace credguard::cli

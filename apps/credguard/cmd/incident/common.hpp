@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace credguard::cli {
@@ -37,6 +38,21 @@ public:
 
   const std::atomic<bool>& flag() const;
 };
+
+// What run_confirmed did. `report` is empty when nothing ran (a dry run,
+// or the operator declined); `exit_code` is then the command's exit code.
+struct ConfirmedRun {
+  std::optional<incident::PlanReport> report;
+  int exit_code = 0;
+};
+
+// The middle every changing incident command shares, once its plan is
+// printed: a dry run stops here (printing `document` when the output is
+// JSON); otherwise asks `question` (see confirm), then runs the plan with the
+// journal open read-write, progress on stderr, and Ctrl-C stopping it after
+// the current step.
+ConfirmedRun run_confirmed(Context& ctx, const incident::Plan& plan, OutputFormat format, bool dry_run, bool yes,
+                           const std::string& question, const nlohmann::json& document);
 
 // The registry client from registry.* / MLFLOW_TRACKING_*. Throws
 // Error(config) naming the keys when none is configured.

@@ -94,20 +94,13 @@ int run_purge_cache(const PurgeCacheOptions& options, Context& ctx)
   if (format == OutputFormat::table) {
     print_plan(ctx, plan);
   }
-  if (options.dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return 0;
+  auto run =
+      run_confirmed(ctx, plan, format, options.dry_run, options.yes,
+                    fmt::format("Purge {} from {} endpoint(s)?", plan.target, targets.endpoints.size()), document);
+  if (!run.report) {
+    return run.exit_code;
   }
-  if (!confirm(ctx, options.yes, fmt::format("Purge {} from {} endpoint(s)?", plan.target, targets.endpoints.size()))) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return 1;
-  }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  InterruptScope interrupt;
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  auto report = runner.run(plan, progress_options(ctx, plan, &interrupt.flag()));
+  const auto& report = *run.report;
   const auto* purged = report.find("purge");
   nlohmann::json evidence = purged != nullptr ? purged->evidence : nlohmann::json::object();
 

@@ -141,19 +141,12 @@ int run_quarantine_release(const QuarantineReleaseOptions& options, Context& ctx
   json document{{"schema_version", 1},        {"command", "quarantine release"}, {"model", options.model},
                 {"version", options.version}, {"incident", entry.incident},      {"dry_run", options.dry_run},
                 {"plan", plan_json(plan)}};
-  if (options.dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return 0;
+  auto run = run_confirmed(ctx, plan, format, options.dry_run, options.yes,
+                           fmt::format("Release {} from quarantine ({})?", plan.target, entry.incident), document);
+  if (!run.report) {
+    return run.exit_code;
   }
-  if (!confirm(ctx, options.yes, fmt::format("Release {} from quarantine ({})?", plan.target, entry.incident))) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return 1;
-  }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  auto result = runner.run(plan, progress_options(ctx, plan, nullptr));
+  const auto& result = *run.report;
   if (format == OutputFormat::json) {
     document["steps"] = report_json(result);
     document["exit_code"] = result.exit_code();

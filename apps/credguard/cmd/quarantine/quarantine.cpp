@@ -88,20 +88,12 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
   if (format == OutputFormat::table) {
     print_plan(ctx, plan);
   }
-  if (options.dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return 0;
+  auto run = run_confirmed(ctx, plan, format, options.dry_run, options.yes,
+                           fmt::format("Quarantine {} under {}?", plan.target, plan.incident), document);
+  if (!run.report) {
+    return run.exit_code;
   }
-  if (!confirm(ctx, options.yes, fmt::format("Quarantine {} under {}?", plan.target, plan.incident))) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return 1;
-  }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  InterruptScope interrupt;
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  auto report = runner.run(plan, progress_options(ctx, plan, &interrupt.flag()));
+  const auto& report = *run.report;
   std::vector<std::string> next = {
       fmt::format("credguard quarantine confirm {} {}   # confirmed: revoke it", options.model, options.version),
       fmt::format("credguard quarantine release {} {} --report FILE   # false positive", options.model,
@@ -121,7 +113,7 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
   ctx.out() << '\n';
   print_report(ctx, report);
   if (const auto* purge = report.find("purge"); purge != nullptr) {
-    print_purge_table(ctx, purge->evidence, journal.identity().actor);
+    print_purge_table(ctx, purge->evidence, ctx.journal().identity().actor);
   }
   ctx.out() << fmt::format("\nQuarantined until {}. Total {}.\n", format_rfc3339_seconds(report.t0 + *ttl),
                            format_duration(report.duration));

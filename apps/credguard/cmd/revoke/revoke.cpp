@@ -55,20 +55,12 @@ int run_revoke(const RevokeOptions& options, Context& ctx)
   if (format == OutputFormat::table) {
     print_plan(ctx, plan);
   }
-  if (options.dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return 0;
+  auto run = run_confirmed(ctx, plan, format, options.dry_run, options.yes,
+                           fmt::format("Revoke {} under {}?", plan.target, plan.incident), document);
+  if (!run.report) {
+    return run.exit_code;
   }
-  if (!confirm(ctx, options.yes, fmt::format("Revoke {} under {}?", plan.target, plan.incident))) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return 1;
-  }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  InterruptScope interrupt;
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  auto report = runner.run(plan, progress_options(ctx, plan, &interrupt.flag()));
+  const auto& report = *run.report;
   auto blocked = incident::traffic_blocked(report);
 
   if (format == OutputFormat::json) {
@@ -87,7 +79,7 @@ int run_revoke(const RevokeOptions& options, Context& ctx)
   ctx.out() << '\n';
   print_report(ctx, report);
   if (const auto* purge = report.find("purge"); purge != nullptr) {
-    print_purge_table(ctx, purge->evidence, journal.identity().actor);
+    print_purge_table(ctx, purge->evidence, ctx.journal().identity().actor);
   }
   ctx.out() << '\n'
             << (!blocked ? std::string("Traffic NOT blocked: neither the denylist nor the alias step is done.")

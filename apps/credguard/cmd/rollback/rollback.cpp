@@ -84,20 +84,12 @@ int run_rollback(const RollbackOptions& options, Context& ctx)
                       : fmt::format("Warning: the journal has no record of {} serving production.\n", state.target));
     print_plan(ctx, plan);
   }
-  if (options.dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return 0;
+  auto run = run_confirmed(ctx, plan, format, options.dry_run, options.yes,
+                           fmt::format("Move {} production to {}?", options.model, state.target), document);
+  if (!run.report) {
+    return run.exit_code;
   }
-  if (!confirm(ctx, options.yes, fmt::format("Move {} production to {}?", options.model, state.target))) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return 1;
-  }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  InterruptScope interrupt;
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  auto report = runner.run(plan, progress_options(ctx, plan, &interrupt.flag()));
+  const auto& report = *run.report;
   const auto* alias = report.find("alias");
   bool moved = alias != nullptr && alias->outcome == incident::Outcome::ok && (alias->ran || alias->resumed);
   if (format == OutputFormat::json) {
