@@ -40,9 +40,9 @@ std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& event
       ++right;
     }
     while (*events[timed[left]].time < t - window) {
-      auto it = inside.find(events[timed[left]].capsule);
-      if (--it->second == 0) {
-        inside.erase(it);
+      std::string_view capsule = events[timed[left]].capsule;
+      if (--inside[capsule] == 0) {
+        inside.erase(capsule);
       }
       ++left;
     }
