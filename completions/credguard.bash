@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"backup purge-bureau"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"purge-cache bureau"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -48,13 +48,13 @@ _credguard() {
     "quarantine confirm") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --dry-run --yes" ;;
     "quarantine release") words="--config --output --quiet --verbose --no-color --insecure --actor --report --dry-run --yes" ;;
     "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --dry-run --yes" ;;
-    "purge-cache") words="--config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
-    "backup") words="run verify restore-test archive-jobs purge-bureau --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "purge-cache") words="bureau --config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
+    "purge-cache bureau") words="--config --output --quiet --verbose --no-color --insecure --actor --batch-size --dry-run --textfile" ;;
+    "backup") words="run verify restore-test archive-jobs --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "backup run") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --keep-daily --keep-weekly --keep-monthly --no-upload --dry-run --textfile" ;;
     "backup verify") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --max-age --size-tolerance --compare --textfile" ;;
     "backup restore-test") words="--config --output --quiet --verbose --no-color --insecure --actor --dir --file --scratch --tables --tolerance --textfile" ;;
-    "backup archive-jobs") words="--config --output --quiet --verbose --no-color --insecure --actor --older-than --dir --batch-size --dry-run --textfile" ;;
-    "backup purge-bureau") words="--config --output --quiet --verbose --no-color --insecure --actor --batch-size --dry-run --textfile" ;;
+    "backup archive-jobs") words="--config --output --quiet --verbose --no-color --insecure --actor --older-than --dir --batch-size --no-upload --dry-run --textfile" ;;
     "completion") words="bash zsh fish --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "version") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
   esac

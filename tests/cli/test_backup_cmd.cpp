@@ -30,6 +30,11 @@ struct JobHarness : CliHarness {
     args.insert(args.begin(), {"--config", config.string(), "backup"});
     return run(args);
   }
+  int purge_bureau(std::vector<std::string> args = {})
+  {
+    args.insert(args.begin(), {"--config", config.string(), "purge-cache", "bureau"});
+    return run(args);
+  }
   std::vector<journal::Entry> entries(const std::string& action)
   {
     journal::Journal journal(home / "journal.db", journal::Journal::Mode::read_only, clock, {});
@@ -155,20 +160,20 @@ TEST_CASE("backup cli: a job whose lock is held exits 75 and does nothing")
   seed(db);
   JobHarness h(db);
   jobs::JobLock held(h.home.path(), "purge-bureau"); // the journal's directory
-  CHECK(h.backup({"purge-bureau"}) == 75);
+  CHECK(h.purge_bureau() == 75);
   CHECK_THAT(h.err.str(), Catch::Contains("purge-bureau is already running"));
   CHECK(db.sql("SELECT COUNT(*) FROM bureau_cache;") == "2\n");
   CHECK_FALSE(fs::exists(h.home / "journal.db")); // nothing journaled: it did not start
 }
 
-TEST_CASE("backup cli: purge-bureau reports rows and journals them")
+TEST_CASE("backup cli: purge-cache bureau reports rows and journals them")
 {
   PlatformDatabase db;
   seed(db);
   JobHarness h(db);
-  REQUIRE(h.backup({"purge-bureau", "--dry-run"}) == 0);
+  REQUIRE(h.purge_bureau({"--dry-run"}) == 0);
   CHECK_THAT(h.out.str(), Catch::StartsWith("would delete 1 expired rows of bureau_cache"));
-  REQUIRE(h.backup({"purge-bureau", "--output", "json", "--batch-size", "1"}) == 0);
+  REQUIRE(h.purge_bureau({"--output", "json", "--batch-size", "1"}) == 0);
   auto json = nlohmann::json::parse(h.out.str());
   CHECK(json["deleted"] == 1);
   CHECK(json["batches"] == 2);

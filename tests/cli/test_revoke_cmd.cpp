@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 using namespace credguard;
 using namespace credguard::cli;
 
@@ -102,4 +104,62 @@ TEST_CASE("cli revoke: on a terminal it asks, and acts only on yes")
   CHECK(mlflow.tags("m", 7).at("credguard.state") == "Revoked");
   CHECK(gateway.denylisted("m", "7"));
   CHECK(mlflow.alias("m", "production") == "6");
+}
+
+TEST_CASE("cli purge-cache: MODEL VERSION or the bureau subcommand, never both, never neither")
+{
+  test::CliHarness h;
+  Context ctx(Io{h.out, h.err, h.in, false, false, false, false}, h.clock, h.env);
+  CLI::App app;
+  PurgeCacheOptions seen;
+  std::optional<PurgeBureauOptions> bureau;
+  add_purge_cache_command(
+      app, ctx,
+      [&](const PurgeCacheOptions& options, Context&) {
+        seen = options;
+        return 0;
+      },
+      [&](const PurgeBureauOptions& options, Context&) {
+        bureau = options;
+        return 0;
+      });
+  parse(app, {"bureau-model", "7"}); // a model whose name starts like the subcommand
+  ctx.action();
+  CHECK(seen.model == "bureau-model");
+  CHECK(seen.version == "7");
+  CHECK_FALSE(bureau);
+
+  parse(app, {"bureau", "--batch-size", "250", "--dry-run"});
+  ctx.action();
+  REQUIRE(bureau);
+  CHECK(bureau->batch_size == 250);
+  CHECK(bureau->dry_run);
+
+  parse(app, {"--", "bureau", "8"}); // a model literally named bureau
+  ctx.action();
+  CHECK(seen.model == "bureau");
+  CHECK(seen.version == "8");
+
+  CHECK_THROWS_WITH(parse(app, {}), "MODEL is required");
+  CHECK_THROWS_WITH(parse(app, {"m"}), "VERSION is required");
+  CHECK_THROWS_AS(parse(app, {"m", "7", "bureau"}), CLI::ParseError);
+}
+
+TEST_CASE("cli purge-cache: no MODEL and no subcommand is a usage error, help shows both forms")
+{
+  test::CliHarness h;
+  CHECK(h.run({"purge-cache"}) == 64);
+  CHECK_THAT(h.err.str(), Catch::Contains("credguard: error: MODEL is required") &&
+                              Catch::Contains("Run 'credguard purge-cache --help' for usage."));
+  CHECK(h.out.str().empty());
+  CHECK(h.run({"purge-cache", "m"}) == 64);
+  CHECK_THAT(h.err.str(), Catch::Contains("VERSION is required"));
+  CHECK(h.run({"purge-cache", "bureau", "m", "7"}) == 64);
+  CHECK(h.run({"purge-cache", "bureau", "--layers", "cdn"}) == 64);
+  CHECK(h.run({"backup", "purge-bureau"}) == 64); // one spelling only
+  REQUIRE(h.run({"purge-cache", "--help"}) == 0);
+  CHECK_THAT(h.out.str(), Catch::Contains("credguard purge-cache MODEL VERSION") &&
+                              Catch::Contains("credguard purge-cache bureau [--batch-size N]"));
+  REQUIRE(h.run({"purge-cache", "bureau", "--help"}) == 0);
+  CHECK_THAT(h.out.str(), Catch::Contains("--batch-size") && Catch::Contains("bureau_cache"));
 }

@@ -47,7 +47,7 @@ std::string schema_sql()
 
 } // namespace
 
-MariaDbServer::MariaDbServer()
+MariaDbServer::MariaDbServer(const std::vector<std::string>& extra_args)
 {
   m_endpoint.dir = make_server_dir("credguard-mariadb");
   auto data = m_endpoint.dir / "data";
@@ -90,6 +90,7 @@ MariaDbServer::MariaDbServer()
     if (root) {
       argv.emplace_back("--user=root");
     }
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     auto daemon = std::make_unique<Daemon>(argv, log);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (daemon->running() && std::chrono::steady_clock::now() < deadline && !accepts_connections(m_endpoint)) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace credguard::test {
 
@@ -26,9 +27,11 @@ struct MariaDbEndpoint {
 // and its own socket, max_connections 100, and the `credguard` account.
 class MariaDbServer {
 public:
-  // Starts it and waits until it accepts connections. Throws
-  // std::runtime_error with the server's log when it does not come up.
-  MariaDbServer();
+  // Starts it and waits until it accepts connections; `extra_args` are
+  // appended to mariadbd's command line (later settings win, e.g. a larger
+  // --innodb-buffer-pool-size for a benchmark). Throws std::runtime_error
+  // with the server's log when it does not come up.
+  explicit MariaDbServer(const std::vector<std::string>& extra_args = {});
   // Stops it and removes its directory.
   ~MariaDbServer();
   MariaDbServer(const MariaDbServer&) = delete;

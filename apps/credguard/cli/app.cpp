@@ -59,8 +59,9 @@ const std::vector<CommandSpec>& commands()
       {"revoke", "Stop a model version serving now, everywhere, with every step journaled", add_revoke},
       {"quarantine", "Isolate a suspect model version: block serving, WORM forensic copy, deadline", add_quarantine},
       {"rollback", "Move production back to a healthy Approved version: pre-warm, purge, validate SLOs", add_rollback},
-      {"purge-cache", "Purge a model version from every cache layer, verify, denylist on failure", add_purge_cache},
-      {"backup", "Scheduled jobs: database backups, restore tests, job archiving, bureau-cache purge", add_backup},
+      {"purge-cache", "Purge a model version from every cache layer (denylist on failure); bureau: expired rows",
+       add_purge_cache},
+      {"backup", "Scheduled jobs: database backups, verification, restore tests, job archiving", add_backup},
       {"completion", "Print the shell completion script (bash, zsh, fish)", add_completion},
       {"version", "Print the version", add_version},
   };

@@ -131,6 +131,9 @@ ArchiveResult archive_jobs(mysql::Client& db, const mysql::ConnectOptions& conne
                 fmt::format("the export {} does not verify: {}; nothing was deleted", path.string(), why));
   }
 
+  if (options.before_delete) {
+    options.before_delete(*result.file);
+  }
   // Verified: children first, so no foreign key is ever violated.
   result.deleted_scores = delete_in_batches(db, "DELETE FROM customer_scores WHERE " + scores_where + " LIMIT ?",
                                             {max_score, result.cutoff, max_job}, options.batch_size);

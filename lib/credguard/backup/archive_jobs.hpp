@@ -22,8 +22,11 @@ struct ArchiveOptions {
   bool dry_run = false;            // count only
   Tools tools;
   // Runs between writing the export and verifying it (tests inject
-  // failures here; an upload would go here too). May throw.
+  // failures here). May throw: then nothing is deleted.
   std::function<void(const WrittenFile&)> before_verify;
+  // Runs once the export verified, before any row is deleted (the S3
+  // upload goes here). May throw: then nothing is deleted.
+  std::function<void(const WrittenFile&)> before_delete;
 };
 
 // What it did.
@@ -43,9 +46,9 @@ struct ArchiveResult {
 // children first, in batches of batch_size. The set is fixed at the start
 // (by the cutoff and the highest ids), so rows written meanwhile are
 // neither exported nor deleted. Anything that fails before the
-// verification passed leaves every row in place. Throws Error(data) when
-// the export does not verify, what dump_database and mysql::Client::query
-// throw otherwise.
+// verification passed, or in before_delete, leaves every row in place.
+// Throws Error(data) when the export does not verify, what before_verify,
+// before_delete, dump_database and mysql::Client::query throw otherwise.
 ArchiveResult archive_jobs(mysql::Client& db, const mysql::ConnectOptions& connect, const ArchiveOptions& options);
 
 // The archive file name for `now`: jobs-YYYYMMDD-HHMMSS.sql.gz (UTC).

@@ -18,6 +18,13 @@ UploadResult upload_backup(s3::Client& client, const UploadTarget& target, const
     throw Error(ErrorKind::data, fmt::format("s3://{}/{}: uploaded SHA-256 {} differs from the backup's {}",
                                              target.bucket, put.key, put.sha256, file.sha256));
   }
+  // Read back what S3 holds under the key (the version just written).
+  auto stored = client.head_object(target.bucket, put.key, put.version_id);
+  if (!stored || stored->size != file.bytes) {
+    throw Error(ErrorKind::data,
+                fmt::format("s3://{}/{}: S3 holds {} where {} bytes were uploaded", target.bucket, put.key,
+                            stored ? std::to_string(stored->size) + " bytes" : std::string("no object"), file.bytes));
+  }
   s3::PutOptions checksum_options;
   checksum_options.content_type = "text/plain";
   checksum_options.retention = target.retention;

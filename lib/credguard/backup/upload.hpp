@@ -25,8 +25,8 @@ struct UploadResult {
 // Uploads `file` (streamed from disk; multipart when large, each part
 // checksummed) and then its .sha256, both under Object Lock when the target
 // has a retention. Checks that S3 stored the same SHA-256 as the local
-// checksum. Throws what s3::Client::put_file throws, Error(data) on a
-// checksum mismatch.
+// checksum and, read back with HEAD, the same size. Throws what
+// s3::Client::put_file throws, Error(data) on a checksum or size mismatch.
 UploadResult upload_backup(s3::Client& client, const UploadTarget& target, const WrittenFile& file);
 
 } // namespace credguard::backup

@@ -85,6 +85,8 @@ const std::vector<Section>& schema()
            {"keep_weekly", Type::integer, "backup run keeps the newest backup of the last N weeks"},
            {"keep_monthly", Type::integer, "backup run keeps the newest backup of the last N months"},
            {"s3_prefix", Type::string, "key prefix of uploads to s3.backup_bucket (default mysql/)"},
+           {"archive_s3_prefix", Type::string,
+            "key prefix of archive-jobs exports in s3.backup_bucket (default archive/)"},
            {"object_lock_retention", Type::duration, "lock uploaded backups for this long (s3.object_lock_mode)"},
            {"restore_tables", Type::string_list, "key tables restore-test compares (default: the platform's four)"},
        }},

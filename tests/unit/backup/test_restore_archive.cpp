@@ -164,6 +164,17 @@ TEST_CASE("archive-jobs: a failure before the export is verified deletes nothing
     };
     CHECK_THROWS_WITH(archive_jobs(*client, connect, options), Catch::Contains("59 scores, the database 12 and 60"));
   }
+  SECTION("the step between verification and deletion (the S3 upload) fails")
+  {
+    bool called = false;
+    options.before_delete = [&called](const WrittenFile& file) {
+      called = true;
+      CHECK(check_integrity(file.path, k_dump_completed).ok); // it runs on a verified export
+      throw Error(ErrorKind::unavailable, "s3 unreachable");
+    };
+    CHECK_THROWS_WITH(archive_jobs(*client, connect, options), "s3 unreachable");
+    CHECK(called);
+  }
   SECTION("the dump tool fails")
   {
     auto script = tools.write("fake-dump", "#!/bin/sh\necho 'INSERT INTO `batch_jobs` VALUES (1);'\nexit 2\n");

@@ -1,4 +1,5 @@
 #include "cmd/backup/job.hpp"
+#include "cmd/backup/upload.hpp"
 
 #include <credguard/backup/archive_jobs.hpp>
 #include <credguard/core/error.hpp>
@@ -25,6 +26,20 @@ std::string archive_dir(Context& ctx, const std::string& flag)
   throw Error(ErrorKind::config, "no archive directory: set backup.archive_dir (or backup.dir) or pass --dir");
 }
 
+// The kind an upload failure is reported with: the archive's contract
+// (README, man page) is 69 unreachable, 77 refused credentials, 74 the
+// export unreadable, 130 interrupted, 2 any other refusal.
+ErrorKind upload_failure_kind(ErrorKind kind)
+{
+  switch (kind) {
+  case ErrorKind::unavailable:
+  case ErrorKind::auth:
+  case ErrorKind::io:
+  case ErrorKind::interrupted: return kind;
+  default: return ErrorKind::conflict;
+  }
+}
+
 } // namespace
 
 int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ctx)
@@ -43,6 +58,20 @@ int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ct
   archive.batch_size = options.batch_size;
   archive.dry_run = options.dry_run;
   archive.tools = tools_from_config(ctx);
+  auto destination = options.no_upload ? std::nullopt : s3_destination(ctx, "backup.archive_s3_prefix", "archive/");
+  nlohmann::json uploaded = nullptr;
+  if (destination) {
+    archive.before_delete = [&](const backup::WrittenFile& file) {
+      try {
+        uploaded = upload_to_s3(ctx, *destination, file);
+      } catch (const Error& e) {
+        throw Error(upload_failure_kind(e.kind()),
+                    fmt::format("the export {} verified but its upload failed: {}; nothing was deleted",
+                                file.path.string(), e.what()),
+                    e.hint());
+      }
+    };
+  }
   auto body = [&] {
     auto result = backup::archive_jobs(ctx.mysql(), connect, archive);
     nlohmann::json json = {{"schema_version", 1},
@@ -57,6 +86,7 @@ int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ct
       json["bytes"] = result.file->bytes;
       json["sha256"] = result.file->sha256;
     }
+    json["upload"] = uploaded;
     if (format == OutputFormat::json) {
       ctx.out() << json.dump(2) << '\n';
     } else if (options.dry_run || result.jobs == 0) {
@@ -68,6 +98,11 @@ int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ct
                                "verified, then deleted {} scores and {} jobs\n",
                                result.jobs, result.scores, result.cutoff, result.file->path.string(),
                                format_bytes(result.file->bytes), result.deleted_scores, result.deleted_jobs);
+      if (!uploaded.is_null()) {
+        ctx.out() << fmt::format("uploaded s3://{}/{}{} before deleting\n", uploaded["bucket"].get<std::string>(),
+                                 uploaded["key"].get<std::string>(),
+                                 uploaded["locked"].get<bool>() ? " (Object Lock)" : "");
+      }
     }
     JobOutcome outcome;
     outcome.target = result.file ? result.file->path.string() : "batch_jobs";
@@ -93,11 +128,17 @@ void add_backup_archive_jobs(CLI::App& parent, Context& ctx, RunFn<BackupArchive
       ->type_name("DIR");
   cmd->add_option("--batch-size", options->batch_size, "Rows per DELETE, one transaction each (default 5000)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_flag("--no-upload", options->no_upload, "Do not upload to s3.backup_bucket even when it is configured");
   cmd->add_flag("--dry-run", options->dry_run, "Count what would be archived; write and delete nothing");
   add_job_flags(*cmd, options->job);
   cmd->footer("Writes DIR/jobs-YYYYMMDD-HHMMSS.sql.gz (INSERT statements, loadable back with the mariadb client)\n"
               "and its .sha256. Rows are deleted only after the export reads back complete: if anything fails\n"
-              "before that, nothing is deleted (exit 65 when the export does not verify).");
+              "before that, nothing is deleted (exit 65 when the export does not verify).\n"
+              "With s3.backup_bucket set, the verified export and its .sha256 are uploaded under\n"
+              "backup.archive_s3_prefix (default archive/; Object Lock with backup.object_lock_retention) and\n"
+              "read back before any row is deleted. A failed upload keeps the export and every row: exit 69\n"
+              "when S3 cannot be reached or answers 5xx, 77 when it refuses the credentials, 2 for any other\n"
+              "refusal (e.g. the bucket does not exist).");
   on_parsed(*cmd, ctx, options, std::move(run));
 }
 

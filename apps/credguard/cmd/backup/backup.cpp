@@ -14,7 +14,6 @@ void add_backup(CLI::App& cmd, Context& ctx)
   add_backup_verify(cmd, ctx);
   add_backup_restore_test(cmd, ctx);
   add_backup_archive_jobs(cmd, ctx);
-  add_purge_bureau(cmd, ctx);
 }
 
 } // namespace credguard::cli

@@ -56,21 +56,11 @@ struct BackupArchiveJobsOptions {
   std::string dir; // --dir; default backup.archive_dir, else <backup.dir>/archive
   std::string older_than = "90d";
   std::uint64_t batch_size = 5000;
+  bool no_upload = false; // --no-upload: skip s3.backup_bucket
   bool dry_run = false;
 };
 int run_backup_archive_jobs(const BackupArchiveJobsOptions& options, Context& ctx);
 void add_backup_archive_jobs(CLI::App& parent, Context& ctx,
                              RunFn<BackupArchiveJobsOptions> run = run_backup_archive_jobs);
-
-// backup purge-bureau (also meant to be reachable as `purge-cache bureau`)
-struct PurgeBureauOptions {
-  JobFlags job;
-  std::uint64_t batch_size = 5000;
-  bool dry_run = false;
-};
-int run_purge_bureau(const PurgeBureauOptions& options, Context& ctx);
-// Adds the verb as `name` under `parent`, so another noun can expose it too.
-void add_purge_bureau(CLI::App& parent, Context& ctx, const std::string& name = "purge-bureau",
-                      RunFn<PurgeBureauOptions> run = run_purge_bureau);
 
 } // namespace credguard::cli

@@ -1,10 +1,9 @@
 #include "cmd/backup/job.hpp"
+#include "cmd/backup/upload.hpp"
 
 #include <credguard/backup/run.hpp>
-#include <credguard/backup/upload.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
-#include <credguard/s3/settings.hpp>
 
 #include <fmt/format.h>
 
@@ -21,28 +20,15 @@ int keep(Context& ctx, int flag, const char* key)
 // that fails leaves the local backup in place and is reported, not thrown.
 std::optional<nlohmann::json> upload(Context& ctx, const backup::WrittenFile& file)
 {
-  auto settings = s3::load_settings(ctx.config(), ctx.env());
-  if (settings.backup_bucket.empty()) {
+  auto destination = s3_destination(ctx, "backup.s3_prefix", "mysql/");
+  if (!destination) {
     return std::nullopt;
   }
-  backup::UploadTarget target{settings.backup_bucket, ctx.config().get_string("backup.s3_prefix").value_or("mysql/"),
-                              std::nullopt};
-  if (auto retention = ctx.config().get_duration("backup.object_lock_retention")) {
-    target.retention = s3::Retention{settings.lock_mode, ctx.clock().now() + *retention};
-  }
-  nlohmann::json json = {{"bucket", target.bucket}, {"key", target.prefix + file.path.filename().string()}};
   try {
-    auto client = s3::make_client(settings, ctx.env(), ctx.redactor(), ctx.http(), ctx.clock(), ctx.log());
-    auto result = backup::upload_backup(*client, target, file);
-    json["version_id"] = result.version_id;
-    json["parts"] = result.parts;
-    json["locked"] = target.retention.has_value();
-    json["ok"] = true;
+    return upload_to_s3(ctx, *destination, file);
   } catch (const Error& e) {
-    json["ok"] = false;
-    json["error"] = e.what();
+    return failed_upload(*destination, file, e.what());
   }
-  return json;
 }
 
 } // namespace

@@ -120,11 +120,14 @@ int run_purge_cache(const PurgeCacheOptions& options, Context& ctx)
   return report.exit_code();
 }
 
-void add_purge_cache_command(CLI::App& cmd, Context& ctx, RunFn<PurgeCacheOptions> run)
+void add_purge_cache_command(CLI::App& cmd, Context& ctx, RunFn<PurgeCacheOptions> run,
+                             RunFn<PurgeBureauOptions> bureau)
 {
   auto options = std::make_shared<PurgeCacheOptions>();
-  cmd.add_option("MODEL", options->model, "Model name")->required();
-  cmd.add_option("VERSION", options->version, "Model version")->required();
+  // Not required() for CLI11: `purge-cache bureau` takes none. The callback
+  // asks for them, with CLI11's own error, when no subcommand was given.
+  auto* model = cmd.add_option("MODEL", options->model, "Model name");
+  auto* version = cmd.add_option("VERSION", options->version, "Model version");
   cmd.add_option("--layers", options->layers,
                  "Layers to purge, comma-separated: gateway,serving,vector,cdn (default all)")
       ->delimiter(',')
@@ -133,10 +136,40 @@ void add_purge_cache_command(CLI::App& cmd, Context& ctx, RunFn<PurgeCacheOption
   cmd.add_option("--reason", options->reason, "Why, for the journal");
   cmd.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
   cmd.add_flag("-y,--yes", options->yes, "Do not ask for confirmation (needed without a terminal)");
-  cmd.footer("Every endpoint of the chosen layers (purge.* in the configuration) is purged concurrently,\n"
+  add_purge_bureau(cmd, ctx, std::move(bureau));
+  // Subcommands' callbacks run first; the one that was given sets the action.
+  cmd.callback([&ctx, &cmd, model, version, options, run] {
+    auto subcommands = cmd.get_subcommands();
+    if (!subcommands.empty()) {
+      // What was given to the model form (CLI11 lets a subcommand's unknown
+      // flags fall through to its parent) would silently be ignored.
+      for (const auto* option : cmd.get_options()) {
+        if (option->count() > 0) {
+          throw CLI::ExtrasError(fmt::format("{} {} does not take {} (that is for {} MODEL VERSION)", cmd.get_name(),
+                                             subcommands.front()->get_name(), option->get_name(), cmd.get_name()),
+                                 CLI::ExitCodes::ExtrasError);
+        }
+      }
+      return;
+    }
+    for (const auto* positional : {model, version}) {
+      if (positional->count() == 0) {
+        throw CLI::RequiredError(positional->get_name());
+      }
+    }
+    ctx.action = [&ctx, options, run] { return run(*options, ctx); };
+  });
+  cmd.footer("Two forms:\n"
+             "  credguard purge-cache MODEL VERSION [--layers ...] [--incident ID] [--yes]\n"
+             "  credguard purge-cache bureau [--batch-size N] [--dry-run] [--textfile DIR]\n"
+             "\n"
+             "Every endpoint of the chosen layers (purge.* in the configuration) is purged concurrently,\n"
              "retried on failure, and verified where the layer allows it. When any endpoint fails the\n"
-             "version is denylisted (serving.denylist_url / serving.denylist_configmap) and the exit is 2.");
-  on_parsed(cmd, ctx, options, std::move(run));
+             "version is denylisted (serving.denylist_url / serving.denylist_configmap) and the exit is 2.\n"
+             "\n"
+             "purge-cache bureau (the daily cleanup, no MODEL VERSION) deletes the expired rows of the\n"
+             "bureau_cache table in bounded batches instead: see 'credguard purge-cache bureau --help'.\n"
+             "A model literally named bureau: credguard purge-cache -- bureau VERSION.");
 }
 
 void add_purge_cache(CLI::App& cmd, Context& ctx)

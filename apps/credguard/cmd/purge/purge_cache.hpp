@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/verb.hpp"
+#include "cmd/purge/bureau.hpp"
 
 #include <string>
 #include <vector>
@@ -24,7 +25,11 @@ struct PurgeCacheOptions {
 // denylisted where configured), 64/65/74/78 before anything changes.
 int run_purge_cache(const PurgeCacheOptions& options, Context& ctx);
 
-// Adds the purge-cache command's flags to `cmd`.
-void add_purge_cache_command(CLI::App& cmd, Context& ctx, RunFn<PurgeCacheOptions> run = run_purge_cache);
+// Adds the purge-cache command's positionals and flags to `cmd`, and its
+// `bureau` subcommand (cmd/purge/bureau.hpp). MODEL and VERSION are
+// required unless a subcommand is given (CLI::RequiredError, exit 64), and
+// refused with one (CLI::ExtrasError).
+void add_purge_cache_command(CLI::App& cmd, Context& ctx, RunFn<PurgeCacheOptions> run = run_purge_cache,
+                             RunFn<PurgeBureauOptions> bureau = run_purge_bureau);
 
 } // namespace credguard::cli

@@ -1,3 +1,5 @@
+#include "cmd/purge/bureau.hpp"
+
 #include "cmd/backup/job.hpp"
 
 #include <credguard/core/time_format.hpp>
@@ -52,16 +54,19 @@ int run_purge_bureau(const PurgeBureauOptions& options, Context& ctx)
   return run_job(ctx, "purge-bureau", options.job, true, body);
 }
 
-void add_purge_bureau(CLI::App& parent, Context& ctx, const std::string& name, RunFn<PurgeBureauOptions> run)
+void add_purge_bureau(CLI::App& parent, Context& ctx, RunFn<PurgeBureauOptions> run)
 {
   auto options = std::make_shared<PurgeBureauOptions>();
-  auto* cmd = parent.add_subcommand(name, "Delete expired bureau_cache rows (expiresAt < NOW()) in bounded batches");
+  auto* cmd =
+      parent.add_subcommand("bureau", "Delete expired bureau_cache rows (expiresAt < NOW()) in bounded batches");
   cmd->add_option("--batch-size", options->batch_size, "Rows per DELETE, one transaction each (default 5000)")
       ->check(CLI::Range(1, 100000));
   cmd->add_flag("--dry-run", options->dry_run, "Count the expired rows; delete nothing");
   add_job_flags(*cmd, options->job);
   cmd->footer("The cutoff is the server's NOW() when the job starts: rows written meanwhile are never touched.\n"
-              "Each batch commits by itself, so no lock is held for long.");
+              "Each batch commits by itself, so no lock is held for long. Runs as the scheduled job\n"
+              "purge-bureau: its lock (exit 75 while another run holds it), journal entry job.purge-bureau and\n"
+              "--textfile metrics credguard_job_*{job=\"purge-bureau\"}.");
   on_parsed(*cmd, ctx, options, std::move(run));
 }
 
