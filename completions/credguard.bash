@@ -33,7 +33,7 @@ _credguard() {
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist monthly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist handover") words="--config --output --quiet --verbose --no-color --insecure --actor --since --lookback" ;;
-    "triage") words="--config --output --quiet --verbose --no-color --insecure --actor --risk-score --heartbeat-misses --tenant --capsule --model --capsules-affected --maintenance --recent-deploy --event --batch --incident --reason --list-scenarios --scenario --signals" ;;
+    "triage") words="--config --output --quiet --verbose --no-color --insecure --actor --risk-score --heartbeat-misses --tenant --capsule --model --capsules-affected --maintenance --recent-deploy --event --batch --from-cluster --selector --namespace --pod --since --container --execute --yes --dry-run --incident --reason --list-scenarios --scenario --signals" ;;
     "postmortem") words="--config --output --quiet --verbose --no-color --insecure --actor --format --output-file --root-cause --lesson --action --reason" ;;
     "journal") words="list show verify export --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal list") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --action --since --until --limit" ;;

@@ -95,6 +95,13 @@ nlohmann::json FakeKubeApi::put(nlohmann::json object)
   return slot;
 }
 
+void FakeKubeApi::add_log_line(const std::string& ns, const std::string& pod, const std::string& container,
+                               std::chrono::system_clock::time_point when, const std::string& line)
+{
+  std::lock_guard lock(m_mutex);
+  m_logs[ns + "/" + pod + "/" + container].push_back({when, line});
+}
+
 std::optional<nlohmann::json> FakeKubeApi::get(const std::string& resource, const std::string& ns,
                                                const std::string& name) const
 {
@@ -167,7 +174,8 @@ HttpResponse FakeKubeApi::handle(const HttpRequest& request)
              : group == "batch" ? std::find(m_batch_versions.begin(), m_batch_versions.end(), route.group_version) !=
                                       m_batch_versions.end()
                                 : route.group_version == group + "/v1";
-    served = served && (route.subresource.empty() || (route.subresource == "scale" && group == "apps"));
+    served = served && (route.subresource.empty() || (route.subresource == "scale" && group == "apps") ||
+                        (route.subresource == "log" && route.info->resource == "pods"));
   }
   if (!served) {
     if (user.empty()) {

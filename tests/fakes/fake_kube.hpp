@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,11 @@ namespace credguard::test {
 // - writes bump a global resourceVersion; POST sets uid, creationTimestamp
 //   and generateName; PATCH accepts merge, strategic-merge (lists of
 //   objects merged by name) and JSON patches; PUT is a conditional update;
+// - the pod log subresource (GET .../pods/NAME/log): text/plain, with
+//   container (400 when the pod has no such container, or has several and
+//   none is named), sinceSeconds, tailLines and timestamps (RFC 3339 with
+//   nanoseconds and a space before each line); 404 for a missing pod; RBAC
+//   on "pods/log" (deny(user, "get", "pods/log"));
 // - zero fields are omitted: a Scale of 0 replicas has "spec": {}, a
 //   Deployment's status has no availableReplicas when 0.
 // Client certificates are accepted when the server has a client CA: the
@@ -61,6 +67,11 @@ public:
   // Stores `object` as if created (kind and apiVersion decide the
   // resource; metadata.namespace is required for namespaced kinds).
   nlohmann::json put(nlohmann::json object);
+  // Appends `line` (no newline) to the log of `container` of pod NS/POD,
+  // written at `when`. The pod itself is stored with put().
+  void add_log_line(const std::string& ns, const std::string& pod, const std::string& container,
+                    std::chrono::system_clock::time_point when, const std::string& line);
+
   // The stored object, or nullopt.
   std::optional<nlohmann::json> get(const std::string& resource, const std::string& ns, const std::string& name) const;
 
@@ -72,13 +83,19 @@ private:
   HttpResponse create(const HttpRequest& request, const Route& route);
   HttpResponse write(const HttpRequest& request, const Route& route, nlohmann::json updated, bool conditional);
   HttpResponse scale(const HttpRequest& request, const Route& route);
+  HttpResponse pod_log(const HttpRequest& request, const Route& route);
   nlohmann::json stamp(nlohmann::json object, const nlohmann::json* previous);
 
   mutable std::mutex m_mutex;
   // resource -> "ns/name" -> object; cluster-scoped objects use "/name".
   std::map<std::string, std::map<std::string, nlohmann::json>> m_objects;
-  std::map<std::string, std::string> m_tokens; // token -> user
-  std::set<std::string> m_denied;              // "user verb resource"
+  struct LogLine {
+    std::chrono::system_clock::time_point when;
+    std::string text;
+  };
+  std::map<std::string, std::vector<LogLine>> m_logs; // "ns/pod/container" -> lines
+  std::map<std::string, std::string> m_tokens;        // token -> user
+  std::set<std::string> m_denied;                     // "user verb resource"
   std::vector<std::string> m_batch_versions{"batch/v1"};
   long long m_resource_version = 1000;
   long long m_uid = 0;

@@ -144,7 +144,8 @@ HttpResponse FakeKubeApi::dispatch(const HttpRequest& request, const Route& rout
     return kube_status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
   }
   std::string resource = route.subresource.empty() ? info.resource : info.resource + "/" + route.subresource;
-  if (user.empty() || m_denied.count(user + " " + verb + " " + info.resource) > 0) {
+  if (user.empty() || m_denied.count(user + " " + verb + " " + info.resource) > 0 ||
+      (!route.subresource.empty() && m_denied.count(user + " " + verb + " " + resource) > 0)) {
     std::string subject = route.name.empty() ? qualified(info) : fmt::format("{} \"{}\"", qualified(info), route.name);
     std::string scope = route.ns.empty() ? "at the cluster scope" : fmt::format("in the namespace \"{}\"", route.ns);
     return kube_status(403, "Forbidden",
@@ -155,6 +156,11 @@ HttpResponse FakeKubeApi::dispatch(const HttpRequest& request, const Route& rout
   }
   if (route.subresource == "scale") {
     return scale(request, route);
+  }
+  if (route.subresource == "log") {
+    return verb == "get" ? pod_log(request, route)
+                         : kube_status(405, "MethodNotAllowed",
+                                       "the server does not allow this method on the requested resource");
   }
   if (verb == "list") {
     return list(request, route);

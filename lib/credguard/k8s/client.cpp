@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace credguard::k8s {
 
 namespace {
@@ -185,7 +187,11 @@ std::shared_ptr<http::Transport> Client::transport_for(const Credentials& creden
 http::Response Client::exchange(http::Request& request)
 {
   request.url = m_access.server + request.url;
-  request.header("Accept", std::string(k_json));
+  bool has_accept = std::any_of(request.headers.begin(), request.headers.end(),
+                                [](const http::Header& h) { return iequals(h.name, "Accept"); });
+  if (!has_accept) {
+    request.header("Accept", std::string(k_json));
+  }
   const std::size_t base_headers = request.headers.size();
   for (int attempt = 0;; ++attempt) {
     // An exec credential that the server refuses is fetched again once:

@@ -53,6 +53,14 @@ struct EventDraft {
   std::string type = "Normal"; // or Warning
 };
 
+// Query parameters of the pod log subresource (GET .../pods/NAME/log).
+struct LogOptions {
+  std::string container;                  // required by the server when the pod has several
+  std::optional<long long> since_seconds; // only lines newer than this
+  std::optional<long long> tail_lines;    // only the last N lines
+  bool timestamps = false;                // prefix each line with its RFC 3339 time and a space
+};
+
 // How the client reaches the API server besides the credentials.
 struct ClientOptions {
   http::TransportOptions transport; // timeouts and retries; TLS settings come from the ClusterAccess
@@ -86,6 +94,13 @@ public:
 
   // GET one object.
   nlohmann::json get(const std::string& path);
+  // GET a subresource that answers text, not JSON (pod logs: text/plain);
+  // returns the body as is. Failures as for get() (Status objects).
+  std::string get_text(const std::string& path);
+  // The log of one container of a pod (GET /api/v1/namespaces/NS/pods/POD/log
+  // with container, sinceSeconds, tailLines, timestamps). Throws Error(data)
+  // for a missing pod (404) or a container the pod does not have (400).
+  std::string pod_log(const std::string& ns, const std::string& pod, const LogOptions& options = {});
   // GET a collection, following `continue` until the last page; returns the
   // list (kind XList, metadata.resourceVersion of the last page) with every
   // item. A continue token that expired (410) restarts once without paging.

@@ -73,20 +73,29 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
     events.push_back(std::move(*event));
     lines.push_back(line);
   }
+  triage_events(std::move(events), lines, thresholds, result);
+  return result;
+}
+
+void triage_events(std::vector<GuardTripEvent> events, const std::vector<std::size_t>& lines,
+                   const Thresholds& thresholds, BatchResult& result)
+{
   auto at_once = capsules_at_once(events, thresholds.capsule_window);
-  result.items.reserve(events.size());
+  result.items.reserve(result.items.size() + events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     events[i].capsules_affected = std::max(events[i].capsules_affected, at_once[i]);
     auto verdict = decide(std::move(events[i]), thresholds);
     ++result.counts.at(static_cast<std::size_t>(verdict.decision));
     result.items.push_back({lines[i], std::move(verdict)});
   }
-  return result;
 }
 
 nlohmann::json summary_json(const BatchResult& result)
 {
-  nlohmann::json out = {{"events", result.items.size()}, {"lines", result.lines}, {"ignored", result.ignored}};
+  nlohmann::json out = {{"events", result.items.size()},
+                        {"lines", result.lines},
+                        {"ignored", result.ignored},
+                        {"unreadable", result.unreadable}};
   for (auto d : {Decision::false_positive, Decision::monitor, Decision::investigate, Decision::legitimate}) {
     out[std::string(to_string(d))] = result.count(d);
   }

@@ -20,7 +20,9 @@ struct BatchItem {
 struct BatchResult {
   std::vector<BatchItem> items;
   std::size_t lines = 0;               // non-blank lines read
-  std::size_t ignored = 0;             // events of another type than GuardTrip
+  std::size_t ignored = 0;             // events of another type than GuardTrip (or, in a log, not events)
+  std::size_t unreadable = 0;          // log lines naming GuardTrip that could not be read (logs only)
+  std::string first_unreadable;        // why the first of them could not be read
   std::array<std::size_t, 4> counts{}; // by Decision
 
   std::size_t count(Decision decision) const { return counts.at(static_cast<std::size_t>(decision)); }
@@ -49,7 +51,13 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
 // tests.
 std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& events, Millis window);
 
-// {"events", "ignored", "false_positive", "monitor", "investigate", "legitimate"}.
+// Triages `events` (read from `lines`, in the same order) into `result`:
+// capsules tripping together are counted against each other (see
+// triage_stream), then each is decided and counted.
+void triage_events(std::vector<GuardTripEvent> events, const std::vector<std::size_t>& lines,
+                   const Thresholds& thresholds, BatchResult& result);
+
+// {"events", "ignored", "unreadable", "false_positive", "monitor", "investigate", "legitimate"}.
 nlohmann::json summary_json(const BatchResult& result);
 
 } // namespace credguard::triage

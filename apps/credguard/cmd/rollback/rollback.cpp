@@ -1,3 +1,5 @@
+#include "cmd/rollback/rollback.hpp"
+
 #include "cmd/commands.hpp"
 #include "cmd/incident/common.hpp"
 #include "cmd/incident/services.hpp"
@@ -14,16 +16,6 @@ namespace credguard::cli {
 
 namespace {
 
-// rollback MODEL [--to VERSION] --incident ID
-struct RollbackOptions {
-  std::string model;
-  std::string to;
-  std::string incident;
-  std::string reason;
-  bool dry_run = false;
-  bool yes = false;
-};
-
 std::vector<journal::Entry> alias_history(Context& ctx, const std::string& model)
 {
   std::vector<journal::Entry> entries;
@@ -38,9 +30,8 @@ std::vector<journal::Entry> alias_history(Context& ctx, const std::string& model
   return entries;
 }
 
-// Chooses the target, prints the plan and, once confirmed, runs it: exit 0
-// when validated, 2 when a step failed (the way back is printed), 130 when
-// interrupted; 64/65/69 before anything changes.
+} // namespace
+
 int run_rollback(const RollbackOptions& options, Context& ctx)
 {
   auto format = ctx.output_format({OutputFormat::table, OutputFormat::json});
@@ -118,8 +109,6 @@ int run_rollback(const RollbackOptions& options, Context& ctx)
                            options.incident, options.incident);
   return report.exit_code();
 }
-
-} // namespace
 
 void add_rollback(CLI::App& cmd, Context& ctx)
 {

@@ -112,7 +112,20 @@ triage::GuardTripEvent event_from(const TriageOptions& o, Context& ctx)
 
 int run_single(const TriageOptions& options, Context& ctx, OutputFormat format, const triage::Thresholds& t)
 {
-  auto verdict = triage::decide(event_from(options, ctx), t);
+  auto event = event_from(options, ctx);
+  std::optional<triage::MaintenanceWindow> window;
+  if (!event.maintenance) {
+    window = cluster_maintenance(ctx);
+    event.maintenance = window && window->active == true;
+  }
+  auto verdict = triage::decide(std::move(event), t);
+  if (window) {
+    verdict.path.insert(verdict.path.begin(), {"maintenance (cluster)",
+                                               !window->active   ? "unknown"
+                                               : *window->active ? "active"
+                                                                 : "none",
+                                               window->detail});
+  }
   auto* journal = open_journal(ctx);
   auto incident = incident_for(options, ctx, journal);
   auto evidence = triage::to_json(verdict);
@@ -124,12 +137,22 @@ int run_single(const TriageOptions& options, Context& ctx, OutputFormat format, 
                           {ctx.command_line(), incident, "triage.decision", target,
                            std::string(triage::to_string(verdict.decision)), options.reason, evidence});
   render_verdict(ctx, format, verdict, incident, journaled);
-  return to_int(triage::exit_code(verdict.decision));
+  int code = to_int(triage::exit_code(verdict.decision));
+  return options.execute ? execute_verdict(options, ctx, verdict, incident, code) : code;
 }
 
 int run_batch(const TriageOptions& options, Context& ctx, OutputFormat format, const triage::Thresholds& t)
 {
   auto result = triage::triage_stream(ctx.in(), "stdin", t, {options.maintenance, options.recent_deploy});
+  return finish_batch(options, ctx, format, t, result, "triage.batch", "stdin", nlohmann::json::object());
+}
+
+} // namespace
+
+int finish_batch(const TriageOptions& options, Context& ctx, OutputFormat format, const triage::Thresholds& t,
+                 const triage::BatchResult& result, const std::string& action, const std::string& target,
+                 const nlohmann::json& context)
+{
   auto* journal = open_journal(ctx);
   auto incident = incident_for(options, ctx, journal);
   // The journal keeps the events that need attention, not every false positive.
@@ -156,19 +179,18 @@ int run_batch(const TriageOptions& options, Context& ctx, OutputFormat format, c
   bool journaled = record(ctx, journal,
                           {ctx.command_line(),
                            incident,
-                           "triage.batch",
-                           "stdin",
+                           action,
+                           target,
                            worst,
                            options.reason,
                            {{"summary", triage::summary_json(result)},
                             {"events", kept},
                             {"omitted", omitted},
-                            {"thresholds", triage::to_json(t)}}});
+                            {"thresholds", triage::to_json(t)},
+                            {"context", context}}});
   render_batch(ctx, format, result, incident, journaled);
   return to_int(result.exit_code());
 }
-
-} // namespace
 
 int run_triage(const TriageOptions& options, Context& ctx)
 {
@@ -178,6 +200,13 @@ int run_triage(const TriageOptions& options, Context& ctx)
   }
   check_incident(options.incident);
   auto thresholds = triage::thresholds_from(ctx.config());
+  if (options.execute && format == OutputFormat::json) {
+    throw Error(ErrorKind::usage, "--execute prints rollback's report after the verdict: use --output table",
+                "or run the verdict's next command (credguard rollback ...) yourself with --output json");
+  }
+  if (options.from_cluster) {
+    return run_triage_from_cluster(options, ctx, format, thresholds);
+  }
   return options.batch ? run_batch(options, ctx, format, thresholds) : run_single(options, ctx, format, thresholds);
 }
 
@@ -200,6 +229,28 @@ void configure_triage(CLI::App& cmd, Context& ctx, RunFn<TriageOptions> run)
   auto* event = cmd.add_option("--event", o->event_file, "Read one GuardTrip event from a JSON file ('-': stdin)")
                     ->type_name("FILE");
   auto* batch = cmd.add_flag("--batch", o->batch, "Triage a stream of JSON Lines GuardTrip events on stdin");
+  auto* cluster = cmd.add_flag("--from-cluster", o->from_cluster,
+                               "Triage the GuardTrip events of the incident bot's recent log (Kubernetes)");
+  auto* selector = cmd.add_option("--selector", o->selector,
+                                  "--from-cluster: label selector of the bot's pods (default app=incident-bot)")
+                       ->type_name("LABELS")
+                       ->needs(cluster);
+  for (auto* option : {cmd.add_option("--namespace", o->ns, "--from-cluster: the bot's namespace (default monitoring)")
+                           ->type_name("NS"),
+                       cmd.add_option("--pod", o->pod, "--from-cluster: read this pod instead of the selector's")
+                           ->type_name("NAME")
+                           ->excludes(selector),
+                       cmd.add_option("--since", o->since, "--from-cluster: how far back the log is read (default 1h)")
+                           ->type_name("DURATION"),
+                       cmd.add_option("--container", o->container, "--from-cluster: the container whose log is read")
+                           ->type_name("NAME")}) {
+    option->needs(cluster);
+  }
+  auto* execute =
+      cmd.add_flag("--execute", o->execute, "On a legitimate incident, run credguard rollback for the event's model");
+  cmd.add_flag("-y,--yes", o->yes, "--execute: do not ask before rolling back (needed without a terminal)")
+      ->needs(execute);
+  cmd.add_flag("--dry-run", o->dry_run, "--execute: print rollback's plan and change nothing")->needs(execute);
   cmd.add_option("--incident", o->incident, "Journal under this incident ID (default: a new INC-YYYYMMDD-NNN)");
   cmd.add_option("--reason", o->reason, "Why, for the journal");
   auto* list = cmd.add_flag("--list-scenarios", o->list_scenarios, "List the incident scenarios");
@@ -209,9 +260,14 @@ void configure_triage(CLI::App& cmd, Context& ctx, RunFn<TriageOptions> run)
                       ->type_name("LIST");
   for (auto* input : {risk, misses, tenant, capsule, model, capsules, event}) {
     batch->excludes(input);
+    cluster->excludes(input);
   }
+  cluster->excludes(batch);
+  // A batch has many verdicts: which one to roll back is the commander's call.
+  execute->excludes(batch)->excludes(cluster);
   for (auto* mode : {list, scenario, signals}) {
-    for (auto* other : {risk, misses, tenant, capsule, model, capsules, event, batch, list, scenario, signals}) {
+    for (auto* other :
+         {risk, misses, tenant, capsule, model, capsules, event, batch, cluster, execute, list, scenario, signals}) {
       if (other != mode) {
         mode->excludes(other);
       }
@@ -219,7 +275,9 @@ void configure_triage(CLI::App& cmd, Context& ctx, RunFn<TriageOptions> run)
   }
   cmd.footer("Exit status: 0 false positive, 1 monitor or investigate, 2 legitimate incident (a batch: its worst).\n"
              "A value on a band edge belongs to the band above: risk 0.5 is medium, 0.8 is roll back,\n"
-             "exactly 3 heartbeat misses is suspicious, 5 is compromise. Thresholds: the triage config section.");
+             "exactly 3 heartbeat misses is suspicious, 5 is compromise. Thresholds: the triage config section.\n"
+             "With a cluster configured, an active window in ConfigMap maintenance-status (data active: \"true\",\n"
+             "until/from: RFC 3339) counts as --maintenance. --execute exits with rollback's status when it runs.");
   on_parsed(cmd, ctx, o, std::move(run));
 }
 
