@@ -172,8 +172,7 @@ Measured run_measured(Cleanup& cleanup, const std::vector<std::string>& argv, co
   }
   measured.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   measured.max_rss_kb = usage.ru_maxrss;
-  std::ifstream text(err);
-  measured.stderr_text.assign(std::istreambuf_iterator<char>(text), {});
+  measured.stderr_text = slurp(err);
   if (measured.exit_code != 0) {
     throw std::runtime_error(fmt::format("{} exited {}: {}", argv[0], measured.exit_code, measured.stderr_text));
   }
@@ -387,8 +386,7 @@ int run(Cleanup& cleanup, int doublings, std::uint64_t bureau_rows)
                                "json", "purge-cache", "bureau", "--batch-size", "5000"},
                               work / "purge.json");
   batched_log.stop();
-  std::ifstream purge_json(work / "purge.json");
-  std::string purge_text((std::istreambuf_iterator<char>(purge_json)), {});
+  auto purge_text = slurp(work / "purge.json");
   auto batches_at = purge_text.find("\"batches\": ");
   auto batches = batches_at == std::string::npos ? 0 : std::stoull(purge_text.substr(batches_at + 11));
   auto deleted_at = purge_text.find("\"deleted\": ");
