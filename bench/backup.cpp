@@ -9,9 +9,8 @@
 //    credguard's own VmHWM).
 // 2. `credguard purge-cache bureau --batch-size 5000` deleting 1M expired
 //    rows against one `DELETE FROM bureau_cache WHERE expiresAt < NOW()`:
-//    wall time, and the longest stall of a concurrent writer (a probe that
-//    inserts an expired row every 10 ms), which is how long one transaction
-//    held its locks.
+//    wall time, and the longest single DELETE transaction (the server's
+//    slow query log with long_query_time 0).
 //
 // Usage: bench_backup_bin [SCORE_ROWS_LOG2 [BUREAU_ROWS]] (defaults 11: 750 x
 // 2^11 = 1.5M score rows, and 1,000,000 bureau rows).
@@ -30,6 +29,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <spawn.h>
@@ -172,8 +172,7 @@ Measured run_measured(Cleanup& cleanup, const std::vector<std::string>& argv, co
   }
   measured.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   measured.max_rss_kb = usage.ru_maxrss;
-  std::ifstream text(err);
-  measured.stderr_text.assign(std::istreambuf_iterator<char>(text), {});
+  measured.stderr_text = slurp(err);
   if (measured.exit_code != 0) {
     throw std::runtime_error(fmt::format("{} exited {}: {}", argv[0], measured.exit_code, measured.stderr_text));
   }
@@ -238,44 +237,55 @@ void generate_bureau(mysql::Client& client, std::uint64_t rows)
                "FROM bureau_cache LIMIT 1000");
 }
 
-// Inserts an expired row every 10 ms on its own connection until stopped;
-// the longest INSERT is the longest a writer was held up.
-class WriterProbe {
+// Logs every statement with its time (the slow query log, long_query_time
+// 0) into `file` while alive; longest_delete() reads back the longest
+// DELETE on bureau_cache: each is one autocommitted transaction.
+class StatementLog {
 public:
-  explicit WriterProbe(const mysql::ConnectOptions& options)
-    : m_client(mysql::make_client(options))
+  StatementLog(mysql::Client& client, fs::path file)
+    : m_client(client)
+    , m_file(std::move(file))
   {
-    m_client->query("SET SESSION innodb_lock_wait_timeout = 3600");
-    m_thread = std::thread([this] {
-      while (!m_stop) {
-        auto start = Steady::now();
-        m_client->query("INSERT INTO bureau_cache (cpf, payload, expiresAt) VALUES ('99999999999', 'probe', "
-                        "NOW() - INTERVAL 1 HOUR)");
-        m_longest = std::max(m_longest.load(), seconds_since(start));
-        ++m_inserts;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    });
+    m_client.query("SET GLOBAL slow_query_log_file = '" + m_file.string() + "'");
+    m_client.query("SET GLOBAL long_query_time = 0");
+    m_client.query("SET SESSION long_query_time = 0"); // the global values apply to new connections
+    m_client.query("SET GLOBAL slow_query_log = 1");
+    m_client.query("SET SESSION slow_query_log = 1");
   }
-  ~WriterProbe() { stop(); }
-  WriterProbe(const WriterProbe&) = delete;
-  WriterProbe& operator=(const WriterProbe&) = delete;
+  ~StatementLog() { stop(); }
+  StatementLog(const StatementLog&) = delete;
+  StatementLog& operator=(const StatementLog&) = delete;
   void stop()
   {
-    m_stop = true;
-    if (m_thread.joinable()) {
-      m_thread.join();
+    if (!m_stopped) {
+      m_stopped = true;
+      m_client.query("SET GLOBAL slow_query_log = 0");
+      m_client.query("SET SESSION slow_query_log = 0");
     }
   }
-  double longest_s() const { return m_longest; }
-  int inserts() const { return m_inserts; }
+  // The longest DELETE FROM bureau_cache in seconds, and how many were logged.
+  std::pair<double, std::size_t> longest_delete() const
+  {
+    std::ifstream in(m_file);
+    std::string line;
+    double time = 0;
+    double longest = 0;
+    std::size_t count = 0;
+    while (std::getline(in, line)) {
+      if (line.rfind("# Query_time: ", 0) == 0) {
+        time = std::stod(line.substr(14));
+      } else if (line.rfind("DELETE FROM bureau_cache", 0) == 0) {
+        longest = std::max(longest, time);
+        ++count;
+      }
+    }
+    return {longest, count};
+  }
 
 private:
-  std::unique_ptr<mysql::Client> m_client;
-  std::atomic<bool> m_stop{false};
-  std::atomic<double> m_longest{0};
-  std::atomic<int> m_inserts{0};
-  std::thread m_thread;
+  mysql::Client& m_client;
+  fs::path m_file;
+  bool m_stopped = false;
 };
 
 double mb(std::uint64_t bytes)
@@ -370,14 +380,13 @@ int run(Cleanup& cleanup, int doublings, std::uint64_t bureau_rows)
   start = Steady::now();
   generate_bureau(*client, bureau_rows);
   fmt::print(stderr, "generated {} bureau rows in {:.1f} s\n", bureau_rows, seconds_since(start));
-  WriterProbe batched_probe(connect);
+  StatementLog batched_log(*client, work / "batched-statements.log");
   auto batched = run_measured(cleanup,
                               {CREDGUARD_BINARY, "--config", (work / "config.yaml").string(), "--quiet", "--output",
                                "json", "purge-cache", "bureau", "--batch-size", "5000"},
                               work / "purge.json");
-  batched_probe.stop();
-  std::ifstream purge_json(work / "purge.json");
-  std::string purge_text((std::istreambuf_iterator<char>(purge_json)), {});
+  batched_log.stop();
+  auto purge_text = slurp(work / "purge.json");
   auto batches_at = purge_text.find("\"batches\": ");
   auto batches = batches_at == std::string::npos ? 0 : std::stoull(purge_text.substr(batches_at + 11));
   auto deleted_at = purge_text.find("\"deleted\": ");
@@ -385,23 +394,26 @@ int run(Cleanup& cleanup, int doublings, std::uint64_t bureau_rows)
 
   client->query("DELETE FROM bureau_cache");
   generate_bureau(*client, bureau_rows);
-  WriterProbe single_probe(connect);
+  StatementLog single_log(*client, work / "single-statement.log");
   auto single_start = Steady::now();
   auto single_deleted = client->query("DELETE FROM bureau_cache WHERE expiresAt < NOW()").affected_rows;
   auto single_s = seconds_since(single_start);
-  single_probe.stop();
+  single_log.stop();
 
   fmt::print("purge-cache bureau: {} expired rows of bureau_cache\n", bureau_rows);
-  fmt::print("  {:<50} {:>8} {:>10} {:>9} {:>24}\n", "", "wall s", "deleted", "batches", "longest writer stall s");
-  fmt::print("  {:<50} {:8.2f} {:10} {:9} {:24.3f}\n", "credguard purge-cache bureau --batch-size 5000", batched.wall_s,
-             deleted, batches, batched_probe.longest_s());
-  fmt::print("  {:<50} {:8.2f} {:10} {:9} {:24.3f}\n", "reference: one DELETE ... WHERE expiresAt < NOW()", single_s,
-             single_deleted, 1, single_probe.longest_s());
-  fmt::print("  (a probe inserted an expired row every 10 ms meanwhile: {} and {} inserts; its longest INSERT is the\n"
-             "   longest one transaction held the rows it needed; the single DELETE's transaction lasts {:.2f} s)\n",
-             batched_probe.inserts(), single_probe.inserts(), single_s);
-  bool consistent = deleted >= bureau_rows && single_deleted >= bureau_rows && reference_raw > 0 &&
-                    raw > reference_raw * 9 / 10 && raw < reference_raw * 11 / 10;
+  auto [batched_longest, batched_logged] = batched_log.longest_delete();
+  auto [single_longest, single_logged] = single_log.longest_delete();
+  fmt::print("  {:<50} {:>8} {:>9} {:>8} {:>15}\n", "", "wall s", "deleted", "batches", "longest trx s");
+  fmt::print("  {:<50} {:8.2f} {:9} {:8} {:15.3f}\n", "credguard purge-cache bureau --batch-size 5000", batched.wall_s,
+             deleted, batches, batched_longest);
+  fmt::print("  {:<50} {:8.2f} {:9} {:8} {:15.3f}\n", "reference: one DELETE ... WHERE expiresAt < NOW()", single_s,
+             single_deleted, 1, single_longest);
+  fmt::print("  (longest trx: the longest DELETE statement, each one autocommitted transaction, in the server's\n"
+             "   slow query log with long_query_time 0; {} and {} DELETE statements logged)\n",
+             batched_logged, single_logged);
+  bool consistent = batched_logged == batches && single_logged == 1 && deleted >= bureau_rows &&
+                    single_deleted >= bureau_rows && reference_raw > 0 && raw > reference_raw * 9 / 10 &&
+                    raw < reference_raw * 11 / 10;
   if (!consistent) {
     fmt::print(stderr, "the benchmark's results are inconsistent (deleted {}, {}; dump {} vs {} bytes)\n", deleted,
                single_deleted, raw, reference_raw);
