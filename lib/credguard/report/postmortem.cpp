@@ -198,8 +198,9 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
       }
     }
   }
-  // T0 as the responders recorded it beats the moment the guard tripped.
-  if (!freeze_t0.time.empty()) {
+  // The incident started at the earliest moment a record puts it: the
+  // GuardTrip event, or a freeze T0 the responders set before it.
+  if (!freeze_t0.time.empty() && (pm.started.time.empty() || between(freeze_t0, pm.started))) {
     pm.started = freeze_t0;
   }
   return pm;

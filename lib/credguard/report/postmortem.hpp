@@ -75,7 +75,7 @@ struct Postmortem {
   std::vector<std::string> targets; // what was acted on, first seen first
   std::vector<std::string> actors;
   std::vector<TimelineRow> timeline;    // every entry but postmortem.*
-  Milestone started;                    // the t0 of a *.freeze step, else the GuardTrip event time
+  Milestone started;                    // the earlier of the GuardTrip event time and a *.freeze t0
   Milestone detected;                   // the first triage.decision, else the first entry
   Milestone blocked;                    // the first *.denylist entry that is ok
   Milestone recovered;                  // the first *.alias entry that is ok

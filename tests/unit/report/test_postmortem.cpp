@@ -121,7 +121,7 @@ TEST_CASE("postmortem: milestones and times measured from detection")
   auto pm = j.build();
   CHECK(pm.detected.time == "2026-11-23T08:00:00.000Z");
   CHECK(pm.detected.source == "entry 1 (triage.decision)");
-  CHECK(pm.started.time == "2026-11-23T07:55:00Z"); // freeze t0 beats the event time
+  CHECK(pm.started.time == "2026-11-23T07:55:00Z"); // the freeze t0 is earlier than the event time
   CHECK(pm.blocked.source == "entry 5 (revoke.denylist)");
   CHECK(report::between(pm.detected, pm.blocked) == Millis(40'000));
   CHECK(report::between(pm.detected, pm.recovered) == Millis(70'000));
