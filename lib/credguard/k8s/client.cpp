@@ -1,7 +1,6 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
 #include <credguard/core/strings.hpp>
-#include <credguard/core/time_format.hpp>
 #include <credguard/k8s/client.hpp>
 
 #include <fmt/format.h>
@@ -22,24 +21,6 @@ nlohmann::json parse_body(const http::Request& request, const http::Response& re
     throw Error(ErrorKind::data,
                 fmt::format("kubernetes: {} {}: the answer is not JSON", request.method, redact_url(request.url)));
   }
-}
-
-long long int_field(const nlohmann::json& object, const char* key)
-{
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<long long>() : 0;
-}
-
-Scale to_scale(const nlohmann::json& object)
-{
-  Scale scale;
-  auto spec = object.value("spec", nlohmann::json::object());
-  auto status = object.value("status", nlohmann::json::object());
-  scale.replicas = int_field(spec, "replicas");
-  scale.current_replicas = int_field(status, "replicas");
-  scale.selector = status.value("selector", "");
-  scale.resource_version = object.value("metadata", nlohmann::json::object()).value("resourceVersion", "");
-  return scale;
 }
 
 } // namespace
@@ -320,105 +301,6 @@ nlohmann::json Client::update(const std::string& path, const std::function<bool(
       m_log.debug(fmt::format("kubernetes: {} changed while updating it; retrying on fresh state", path));
     }
   }
-}
-
-Scale Client::get_scale(const std::string& workload_path)
-{
-  return to_scale(get(workload_path + "/scale"));
-}
-
-Scale Client::scale(const std::string& workload_path, long long replicas)
-{
-  return to_scale(update(workload_path + "/scale", [&](nlohmann::json& object) {
-    if (!object.contains("spec") || !object["spec"].is_object()) {
-      object["spec"] = nlohmann::json::object();
-    }
-    if (int_field(object["spec"], "replicas") == replicas) {
-      return false;
-    }
-    object["spec"]["replicas"] = replicas;
-    return true;
-  }));
-}
-
-std::string Client::batch_version()
-{
-  {
-    std::lock_guard lock(m_mutex);
-    if (!m_batch_version.empty()) {
-      return m_batch_version;
-    }
-  }
-  nlohmann::json group = nlohmann::json::object();
-  try {
-    group = get("/apis/batch");
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::data) {
-      throw;
-    }
-  }
-  std::vector<std::string> served;
-  for (const auto& version : group.value("versions", nlohmann::json::array())) {
-    served.push_back(version.value("groupVersion", ""));
-  }
-  std::string chosen;
-  for (const char* candidate : {"batch/v1", "batch/v1beta1"}) {
-    if (chosen.empty() && std::find(served.begin(), served.end(), candidate) != served.end()) {
-      chosen = candidate;
-    }
-  }
-  if (chosen.empty()) {
-    throw Error(ErrorKind::data,
-                fmt::format("kubernetes: {} serves no CronJob API (batch/v1 or batch/v1beta1); it serves: {}",
-                            m_access.server, served.empty() ? "no batch versions" : join(served, ", ")));
-  }
-  std::lock_guard lock(m_mutex);
-  m_batch_version = chosen;
-  return chosen;
-}
-
-std::string Client::cronjob_path(const std::string& ns, const std::string& name)
-{
-  return resource_path(batch_version(), "cronjobs", ns.empty() ? default_namespace() : ns, name);
-}
-
-nlohmann::json Client::set_cronjob_suspended(const std::string& ns, const std::string& name, bool suspended)
-{
-  return patch(cronjob_path(ns, name), {{"spec", {{"suspend", suspended}}}}, PatchType::merge);
-}
-
-nlohmann::json Client::patch_configmap(const std::string& ns, const std::string& name,
-                                       const std::map<std::string, std::optional<std::string>>& data)
-{
-  nlohmann::json changes = nlohmann::json::object();
-  for (const auto& [key, value] : data) {
-    changes[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-  }
-  return patch(resource_path("v1", "configmaps", ns.empty() ? default_namespace() : ns, name), {{"data", changes}},
-               PatchType::merge);
-}
-
-nlohmann::json Client::create_event(const EventDraft& draft)
-{
-  std::string ns = draft.ns.empty() ? default_namespace() : draft.ns;
-  std::string now = format_rfc3339_seconds(m_clock.now());
-  std::string host = host_name();
-  nlohmann::json event = {
-      {"apiVersion", "v1"},
-      {"kind", "Event"},
-      {"metadata", {{"generateName", draft.involved_object.value("name", "credguard") + "."}, {"namespace", ns}}},
-      {"involvedObject", draft.involved_object},
-      {"reason", draft.reason},
-      {"message", draft.message},
-      {"type", draft.type},
-      {"source", {{"component", "credguard"}, {"host", host}}},
-      {"reportingComponent", "credguard"},
-      {"reportingInstance", host},
-      {"firstTimestamp", now},
-      {"lastTimestamp", now},
-      {"count", 1},
-  };
-  return create(resource_path("v1", "events", ns), event);
 }
 
 } // namespace credguard::k8s

@@ -54,6 +54,19 @@ std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& event
 BatchResult triage_stream(std::istream& in, std::string_view source, const Thresholds& thresholds,
                           const BatchContext& context)
 {
+  return triage_lines(in, thresholds, context,
+                      [source](const std::string& text, std::size_t line, BatchResult& result) {
+                        auto event = parse_event_line(text, source, line);
+                        if (!event) {
+                          ++result.ignored;
+                        }
+                        return event;
+                      });
+}
+
+BatchResult triage_lines(std::istream& in, const Thresholds& thresholds, const BatchContext& context,
+                         const LineParser& parse)
+{
   BatchResult result;
   std::vector<GuardTripEvent> events;
   std::vector<std::size_t> lines;
@@ -63,9 +76,8 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
       continue;
     }
     ++result.lines;
-    auto event = parse_event_line(text, source, line);
+    auto event = parse(text, line, result);
     if (!event) {
-      ++result.ignored;
       continue;
     }
     event->maintenance = event->maintenance || context.maintenance;
@@ -73,21 +85,15 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
     events.push_back(std::move(*event));
     lines.push_back(line);
   }
-  triage_events(std::move(events), lines, thresholds, result);
-  return result;
-}
-
-void triage_events(std::vector<GuardTripEvent> events, const std::vector<std::size_t>& lines,
-                   const Thresholds& thresholds, BatchResult& result)
-{
   auto at_once = capsules_at_once(events, thresholds.capsule_window);
-  result.items.reserve(result.items.size() + events.size());
+  result.items.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     events[i].capsules_affected = std::max(events[i].capsules_affected, at_once[i]);
     auto verdict = decide(std::move(events[i]), thresholds);
     ++result.counts.at(static_cast<std::size_t>(verdict.decision));
     result.items.push_back({lines[i], std::move(verdict)});
   }
+  return result;
 }
 
 nlohmann::json summary_json(const BatchResult& result)

@@ -4,7 +4,10 @@
 #include <credguard/triage/decision.hpp>
 
 #include <array>
+#include <functional>
 #include <istream>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,11 +54,15 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
 // tests.
 std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& events, Millis window);
 
-// Triages `events` (read from `lines`, in the same order) into `result`:
-// capsules tripping together are counted against each other (see
-// triage_stream), then each is decided and counted.
-void triage_events(std::vector<GuardTripEvent> events, const std::vector<std::size_t>& lines,
-                   const Thresholds& thresholds, BatchResult& result);
+// Reads `in` line by line for triage_stream and its relatives: blank lines
+// are skipped, the others counted in result.lines and given to `parse`,
+// which returns the line's event or nullopt (having counted in `result` why
+// the line holds none). The events found get `context` and are triaged as
+// triage_stream describes.
+using LineParser =
+    std::function<std::optional<GuardTripEvent>(const std::string& text, std::size_t line, BatchResult& result)>;
+BatchResult triage_lines(std::istream& in, const Thresholds& thresholds, const BatchContext& context,
+                         const LineParser& parse);
 
 // {"events", "ignored", "unreadable", "false_positive", "monitor", "investigate", "legitimate"}.
 nlohmann::json summary_json(const BatchResult& result);

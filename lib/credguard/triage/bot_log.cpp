@@ -75,33 +75,22 @@ LogLine parse_log_line(std::string_view text, std::string_view source, std::size
 BatchResult triage_log(std::istream& in, std::string_view source, const Thresholds& thresholds,
                        const BatchContext& context)
 {
-  BatchResult result;
-  std::vector<GuardTripEvent> events;
-  std::vector<std::size_t> lines;
-  std::string text;
-  for (std::size_t line = 1; std::getline(in, text); ++line) {
-    if (text.find_first_not_of(" \t\r") == std::string::npos) {
-      continue;
-    }
-    ++result.lines;
-    auto parsed = parse_log_line(trim(text), source, line);
-    if (parsed.kind == LogLine::Kind::other) {
-      ++result.ignored;
-      continue;
-    }
-    if (parsed.kind == LogLine::Kind::unreadable) {
-      if (result.unreadable++ == 0) {
-        result.first_unreadable = parsed.problem;
-      }
-      continue;
-    }
-    parsed.event.maintenance = parsed.event.maintenance || context.maintenance;
-    parsed.event.recent_deploy = parsed.event.recent_deploy || context.recent_deploy;
-    events.push_back(std::move(parsed.event));
-    lines.push_back(line);
-  }
-  triage_events(std::move(events), lines, thresholds, result);
-  return result;
+  return triage_lines(
+      in, thresholds, context,
+      [source](const std::string& text, std::size_t line, BatchResult& result) -> std::optional<GuardTripEvent> {
+        auto parsed = parse_log_line(trim(text), source, line);
+        if (parsed.kind == LogLine::Kind::other) {
+          ++result.ignored;
+          return std::nullopt;
+        }
+        if (parsed.kind == LogLine::Kind::unreadable) {
+          if (result.unreadable++ == 0) {
+            result.first_unreadable = parsed.problem;
+          }
+          return std::nullopt;
+        }
+        return std::move(parsed.event);
+      });
 }
 
 } // namespace credguard::triage
