@@ -19,13 +19,12 @@ test_packages=(
   mariadb-server prometheus
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
   libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
+  curl            # warms the Varnish cache the revoke tests purge
 )
+# What the benchmarks compare against: pandas/numpy for psi, a shell loop
+# of curl for purge-cache, GNU time for peak memory.
 bench_packages=(
-  python3 python3-numpy python3-pandas time
-)
-# What the benchmarks compare against (a shell loop of curl).
-bench_packages=(
-  curl
+  python3 python3-numpy python3-pandas time curl
 )
 
 case "${1:-}" in
