@@ -5,23 +5,8 @@
 
 using namespace credguard;
 using credguard::test::KubeFixture;
+using credguard::test::model_cronjob;
 using nlohmann::json;
-
-namespace {
-
-json cronjob(const std::string& name, const std::string& model, bool suspended)
-{
-  json spec = {{"schedule", "0 2 * * *"}, {"jobTemplate", json::object()}};
-  if (suspended) {
-    spec["suspend"] = true;
-  }
-  return {{"apiVersion", "batch/v1"},
-          {"kind", "CronJob"},
-          {"metadata", {{"name", name}, {"namespace", "credguard"}, {"labels", {{"credguard.io/model", model}}}}},
-          {"spec", spec}};
-}
-
-} // namespace
 
 TEST_CASE("kube serving cluster: the Event names the serving Deployment")
 {
@@ -73,9 +58,9 @@ TEST_CASE("kube serving cluster: a missing denylist ConfigMap is an error naming
 TEST_CASE("kube serving cluster: only the model's CronJobs are suspended, already suspended ones untouched")
 {
   KubeFixture kube;
-  kube.api.put(cronjob("score-nightly", "credit-score", false));
-  kube.api.put(cronjob("score-weekly", "credit-score", true));
-  kube.api.put(cronjob("fraud-nightly", "fraud", false));
+  kube.api.put(model_cronjob("score-nightly", "credguard", "credit-score", false));
+  kube.api.put(model_cronjob("score-weekly", "credguard", "credit-score", true));
+  kube.api.put(model_cronjob("fraud-nightly", "credguard", "fraud", false));
   auto client = kube.client();
   cli::KubeServingCluster cluster(*client);
 

@@ -17,18 +17,6 @@ constexpr const char* k_kube_token = "kube-token-fixture-5a6b";
 const std::vector<std::string> k_revoke = {"revoke",   "credit-score",         "7",    "--incident", "INC-K1",
                                            "--reason", "PSI drift above 0.25", "--yes"};
 
-json cronjob(const std::string& name, const std::string& model, bool suspended)
-{
-  json spec = {{"schedule", "0 2 * * *"}, {"jobTemplate", json::object()}};
-  if (suspended) {
-    spec["suspend"] = true;
-  }
-  return {{"apiVersion", "batch/v1"},
-          {"kind", "CronJob"},
-          {"metadata", {{"name", name}, {"namespace", "scoring"}, {"labels", {{"credguard.io/model", model}}}}},
-          {"spec", spec}};
-}
-
 // The platform of the other revoke tests, plus a cluster: the serving
 // Deployment, the gateway's denylist ConfigMap and three CronJobs, two of
 // them the model's (one already suspended).
@@ -47,9 +35,9 @@ struct ClusterPlatform {
               {"kind", "ConfigMap"},
               {"metadata", {{"name", "model-denylist"}, {"namespace", "scoring"}}},
               {"data", {{"fraud.3", "{}"}}}});
-    kube.put(cronjob("score-nightly", "credit-score", false));
-    kube.put(cronjob("score-weekly", "credit-score", true));
-    kube.put(cronjob("fraud-nightly", "fraud", false));
+    kube.put(model_cronjob("score-nightly", "scoring", "credit-score", false));
+    kube.put(model_cronjob("score-weekly", "scoring", "credit-score", true));
+    kube.put(model_cronjob("fraud-nightly", "scoring", "fraud", false));
 
     auto kubeconfig = platform.credguard.home.write("kubeconfig", "apiVersion: v1\n"
                                                                   "kind: Config\n"

@@ -109,4 +109,18 @@ private:
 HttpResponse kube_status(int code, const std::string& reason, const std::string& message,
                          const nlohmann::json& details = nlohmann::json::object());
 
+// A CronJob labelled credguard.io/model=`model`, to put() into the fake.
+inline nlohmann::json model_cronjob(const std::string& name, const std::string& ns, const std::string& model,
+                                    bool suspended)
+{
+  nlohmann::json spec = {{"schedule", "0 2 * * *"}, {"jobTemplate", nlohmann::json::object()}};
+  if (suspended) {
+    spec["suspend"] = true;
+  }
+  return {{"apiVersion", "batch/v1"},
+          {"kind", "CronJob"},
+          {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"credguard.io/model", model}}}}},
+          {"spec", spec}};
+}
+
 } // namespace credguard::test
