@@ -5,7 +5,7 @@ _credguard() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "${cg_path:+$cg_path }$word" in
-      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"purge-cache"|"purge-cache bureau"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
+      "checklist"|"checklist daily"|"checklist weekly"|"checklist monthly"|"checklist handover"|"triage"|"postmortem"|"journal"|"journal list"|"journal show"|"journal verify"|"journal export"|"psi"|"revoke"|"quarantine"|"quarantine list"|"quarantine expire"|"quarantine confirm"|"quarantine release"|"rollback"|"status"|"purge-cache"|"purge-cache bureau"|"backup"|"backup run"|"backup verify"|"backup restore-test"|"backup archive-jobs"|"completion"|"version") cg_path="${cg_path:+$cg_path }$word" ;;
     esac
   done
   case "$prev" in
@@ -27,7 +27,7 @@ _credguard() {
   esac
   local words=""
   case "$cg_path" in
-    "") words="checklist triage postmortem journal psi revoke quarantine rollback purge-cache backup completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
+    "") words="checklist triage postmortem journal psi revoke quarantine rollback status purge-cache backup completion version --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist") words="daily weekly monthly handover --config --output --quiet --verbose --no-color --insecure --actor" ;;
     "checklist daily") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
     "checklist weekly") words="--config --output --quiet --verbose --no-color --insecure --actor --only --skip --runbook --textfile" ;;
@@ -41,13 +41,14 @@ _credguard() {
     "journal verify") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "journal export") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --since --until --output-file" ;;
     "psi") words="--config --output --quiet --verbose --no-color --insecure --actor --baseline --current --baseline-sql --current-sql --features --categorical --bins --binning --epsilon --strict --output-file" ;;
-    "revoke") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --emergency --planned --to --dry-run --yes" ;;
-    "quarantine") words="list expire confirm release --config --output --quiet --verbose --no-color --insecure --actor --incident --reason --ttl --dry-run --yes" ;;
+    "revoke") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --emergency --planned --to --forensic --renotify --dry-run --yes" ;;
+    "quarantine") words="list expire confirm release --config --output --quiet --verbose --no-color --insecure --actor --incident --reason --ttl --renotify --dry-run --yes" ;;
     "quarantine list") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "quarantine expire") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "quarantine confirm") words="--config --output --quiet --verbose --no-color --insecure --actor --incident --reason --dry-run --yes" ;;
     "quarantine release") words="--config --output --quiet --verbose --no-color --insecure --actor --report --dry-run --yes" ;;
-    "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --dry-run --yes" ;;
+    "rollback") words="--config --output --quiet --verbose --no-color --insecure --actor --to --incident --reason --force --renotify --dry-run --yes" ;;
+    "status") words="--config --output --quiet --verbose --no-color --insecure --actor" ;;
     "purge-cache") words="bureau --config --output --quiet --verbose --no-color --insecure --actor --layers --incident --reason --dry-run --yes" ;;
     "purge-cache bureau") words="--config --output --quiet --verbose --no-color --insecure --actor --batch-size --dry-run --textfile" ;;
     "backup") words="run verify restore-test archive-jobs --config --output --quiet --verbose --no-color --insecure --actor" ;;

@@ -4,14 +4,14 @@ function __credguard_path
     for word in (commandline -opc)[2..-1]
         set -l candidate (string trim -- "$cg_path $word")
         switch $candidate
-            case 'checklist' 'checklist daily' 'checklist weekly' 'checklist monthly' 'checklist handover' 'triage' 'postmortem' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'psi' 'revoke' 'quarantine' 'quarantine list' 'quarantine expire' 'quarantine confirm' 'quarantine release' 'rollback' 'purge-cache' 'purge-cache bureau' 'backup' 'backup run' 'backup verify' 'backup restore-test' 'backup archive-jobs' 'completion' 'version'
+            case 'checklist' 'checklist daily' 'checklist weekly' 'checklist monthly' 'checklist handover' 'triage' 'postmortem' 'journal' 'journal list' 'journal show' 'journal verify' 'journal export' 'psi' 'revoke' 'quarantine' 'quarantine list' 'quarantine expire' 'quarantine confirm' 'quarantine release' 'rollback' 'status' 'purge-cache' 'purge-cache bureau' 'backup' 'backup run' 'backup verify' 'backup restore-test' 'backup archive-jobs' 'completion' 'version'
                 set cg_path $candidate
         end
     end
     echo $cg_path
 end
 complete -c credguard -f
-complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist triage postmortem journal psi revoke quarantine rollback purge-cache backup completion version'
+complete -c credguard -n 'test "(__credguard_path)" = ''' -a 'checklist triage postmortem journal psi revoke quarantine rollback status purge-cache backup completion version'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
 complete -c credguard -n 'test "(__credguard_path)" = ''' -l quiet -x -d 'No progress on stderr, only warnings and errors'
@@ -222,6 +222,8 @@ complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l reason -x -d 
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l emergency -x -d 'Emergency revocation (default): remove production when no Approved version is left'
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l planned -x -d 'Planned revocation: production must move to another version, never be removed'
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l to -x -d 'Move production to this version (default: newest Approved below VERSION)'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l forensic -x -d 'Also copy the artifacts, a release manifest and the incident\'s journal to s3.forensic_bucket under Object Lock'
+complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l renotify -x -d 'Send the notifications again on a rerun'
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l dry-run -x -d 'Print the plan and change nothing'
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c credguard -n 'test "(__credguard_path)" = 'revoke'' -s y -x -d 'Do not ask for confirmation (needed without a terminal)'
@@ -238,6 +240,7 @@ complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l actor -x 
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l incident -x -d 'Incident ID; rerunning with it resumes'
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l reason -x -d 'Why the version is quarantined (journaled, tagged, announced)'
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l ttl -x -d 'How long the quarantine lasts before a decision is due (default 14d)'
+complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l renotify -x -d 'Send the notifications again on a rerun'
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l dry-run -x -d 'Print the plan and change nothing'
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c credguard -n 'test "(__credguard_path)" = 'quarantine'' -s y -x -d 'Do not ask for confirmation (needed without a terminal)'
@@ -298,9 +301,20 @@ complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l actor -x -d
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l to -x -d 'Version to roll back to (default: newest Approved, not Revoked/Quarantined)'
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l incident -x -d 'Incident or change ID; rerunning with it resumes'
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l reason -x -d 'Why (journaled)'
+complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l force -x -d 'Allow --to a version that is not Approved (journaled)'
+complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l renotify -x -d 'Send alias_updated again on a rerun'
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l dry-run -x -d 'Print the plan and change nothing'
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c credguard -n 'test "(__credguard_path)" = 'rollback'' -s y -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l quiet -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -s q -x -d 'No progress on stderr, only warnings and errors'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l verbose -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -s v -x -d 'More detail on stderr (HTTP exchanges, config source)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l no-color -x -d 'No colour (also: NO_COLOR)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l insecure -x -d 'Do not verify TLS certificates (journaled; prefer http.ca_bundle)'
+complete -c credguard -n 'test "(__credguard_path)" = 'status'' -l actor -x -d 'Who is acting, for the journal (default: $SUDO_USER or the OS user)'
 complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -a 'bureau'
 complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l config -rF -d 'Configuration file (default: $CREDGUARD_CONFIG, ~/.config/credguard/config.yaml, /etc/credguard/config.yaml)'
 complete -c credguard -n 'test "(__credguard_path)" = 'purge-cache'' -l output -xa 'table json junit' -d 'Output format: table (default) or json; junit for checklists'

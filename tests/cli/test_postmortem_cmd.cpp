@@ -35,6 +35,8 @@ void incident(test::CliHarness& h)
                   "ok",
                   "",
                   {{"alias", "production"}, {"old", "7"}, {"new", "6"}}});
+  h.clock.advance(Millis(60'000));
+  journal.append({"credguard rollback", "INC-1", "rollback.validate", "credit-score@6->5", "ok", "", {}});
 }
 
 std::size_t count(test::CliHarness& h, const std::string& action)
@@ -82,10 +84,10 @@ TEST_CASE("postmortem: the document from the journal, with added content journal
   CHECK(h.run({"postmortem", "INC-1"}) == 0);
   auto md = h.out.str();
   CHECK(md.starts_with("# Post-mortem INC-1\n"));
-  CHECK(contains(md, "hash chain verified (3 entries"));
+  CHECK(contains(md, "hash chain verified (4 entries"));
   CHECK(contains(md, "| Risk score | 0.93 |"));
   CHECK(contains(md, "- Time to block traffic: 1m\n"));
-  CHECK(contains(md, "- Time to recover: 2m\n"));
+  CHECK(contains(md, "- Time to recover: 3m\n")); // the validated rollback, not the revoke's alias cut
   CHECK(contains(md, "## 4. Root cause\n\n> **TO BE WRITTEN:**"));
 
   CHECK(h.run({"postmortem", "INC-1", "--root-cause", "Unscaled incomes", "--lesson", "Purge retries", "--action",
@@ -94,7 +96,7 @@ TEST_CASE("postmortem: the document from the journal, with added content journal
   CHECK(json["root_cause"]["items"][0] == "Unscaled incomes");
   CHECK(json["lessons_learned"]["items"][0] == "Purge retries");
   CHECK(json["action_plan"]["items"][0]["owner"] == "data-eng");
-  CHECK(json["milestones"]["time_to_recover_ms"] == 120'000);
+  CHECK(json["milestones"]["time_to_recover_ms"] == 180'000);
   CHECK(count(h, "postmortem.") == 3);
 
   // later runs keep what was added

@@ -73,7 +73,8 @@ TEST_CASE("triage: exit codes 0/1/2, journaled under generated incident IDs")
   CHECK(h.run({"triage", "--risk-score", "0.5"}) == 1);
   CHECK(contains(h.out.str(), "INC-20261123-002"));
   CHECK(h.run({"triage", "--risk-score", "0.8", "--model", "credit-score@7", "--tenant", "t-42"}) == 2);
-  CHECK(contains(h.out.str(), "$ credguard rollback credit-score@7 --incident INC-20261123-003"));
+  CHECK(contains(h.out.str(), "$ credguard rollback credit-score --incident INC-20261123-003"));
+  CHECK(contains(h.out.str(), "$ credguard quarantine credit-score 7 --incident INC-20261123-003"));
   CHECK(h.run({"triage", "--risk-score", "0.6", "--heartbeat-misses", "3", "--incident", "INC-7", "--reason",
                "bot alert"}) == 2);
   h.clock.advance(Millis(24 * 3600 * 1000));

@@ -95,8 +95,10 @@ TEST_CASE("e2e rollback: the target skips Revoked and Quarantined, is pre-warmed
   CHECK(announced);
   CHECK(platform.webhook.server.request_count() == 1);
 
-  // The journal now records 7 as a production version: a way back to it is cross-checked.
-  auto back = platform.run(with_output_json(rollback("INC-R1B", {"--to", "7", "--dry-run"})));
+  // The journal now records 7 as a production version: a way back to it is
+  // cross-checked. 7 was never tagged Approved: --to it needs --force.
+  CHECK(platform.run(rollback("INC-R1B", {"--to", "7", "--dry-run"})).exit_code == 65);
+  auto back = platform.run(with_output_json(rollback("INC-R1B", {"--to", "7", "--force", "--dry-run"})));
   REQUIRE(back.exit_code == 0);
   CHECK(json::parse(back.out)["served_before"] == true);
   // Quarantined and Revoked versions are refused as targets, changing nothing.

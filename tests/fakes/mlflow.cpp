@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 namespace credguard::test {
@@ -139,6 +140,18 @@ void FakeMlflow::set_unavailable(bool unavailable)
   m_unavailable = unavailable;
 }
 
+void FakeMlflow::set_read_only(bool read_only)
+{
+  std::lock_guard lock(m_mutex);
+  m_read_only = read_only;
+}
+
+void FakeMlflow::lose_answers(const std::string& method, const std::string& endpoint, Lost how, int count)
+{
+  std::lock_guard lock(m_mutex);
+  m_lost = LostAnswers{method, endpoint, how, count};
+}
+
 std::size_t FakeMlflow::count(const std::string& method, const std::string& endpoint) const
 {
   auto requests = m_server.requests();
@@ -192,22 +205,59 @@ HttpResponse FakeMlflow::handle(const HttpRequest& request)
     page.headers = {{"Content-Type", "text/html; charset=utf-8"}};
     return page;
   }
-  if ((request.method == "POST" || request.method == "DELETE") &&
-      !request.header("Content-Type").value_or("").starts_with("application/json")) {
+  bool write = request.method == "POST" || request.method == "DELETE";
+  if (write && m_read_only) {
+    // PROTOCOL-NOTES: the basic-auth app's 403 is plain text.
+    return HttpResponse::text(403, "Permission denied");
+  }
+  if (write && !request.header("Content-Type").value_or("").starts_with("application/json")) {
     return error(400, "BAD_REQUEST", "Bad Request. Content-Type must be application/json.");
   }
-  return route(request);
+  auto answer = route(request);
+  if (m_lost.count > 0 && request.method == m_lost.method && request.path == std::string(k_prefix) + m_lost.endpoint) {
+    // Applied, and then the answer never reaches the client.
+    --m_lost.count;
+    if (m_lost.how == Lost::dropped) {
+      HttpResponse dropped;
+      dropped.drop = true;
+      return dropped;
+    }
+    auto page = HttpResponse::text(502, "<html><head><title>502 Bad Gateway</title></head></html>");
+    page.headers = {{"Content-Type", "text/html"}};
+    return page;
+  }
+  return answer;
 }
 
 HttpResponse FakeMlflow::route(const HttpRequest& request)
 {
-  if (!request.path.starts_with(k_prefix)) {
-    return HttpResponse::text(404, "Not Found");
+  // PROTOCOL-NOTES: an unknown endpoint is a 404 and a wrong method a 405,
+  // both HTML pages (Flask's), not the JSON error shape.
+  auto html = [](int status, const char* title) {
+    auto page = HttpResponse::text(status, std::string("<!doctype html>\n<html lang=en>\n<title>") + title +
+                                               "</title>\n<h1>" + title + "</h1>\n");
+    page.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+    return page;
+  };
+  static const std::map<std::string, std::vector<std::string>> k_endpoints = {
+      {"registered-models/get", {"GET"}},   {"model-versions/get", {"GET"}},
+      {"model-versions/search", {"GET"}},   {"registered-models/alias", {"GET", "POST", "DELETE"}},
+      {"model-versions/set-tag", {"POST"}}, {"model-versions/delete-tag", {"DELETE"}}};
+  std::string endpoint = request.path.starts_with(k_prefix) ? request.path.substr(k_prefix.size()) : "";
+  auto known = k_endpoints.find(endpoint);
+  if (known == k_endpoints.end()) {
+    return html(404, "404 Not Found");
   }
-  std::string endpoint = request.path.substr(k_prefix.size());
+  if (std::find(known->second.begin(), known->second.end(), request.method) == known->second.end()) {
+    return html(405, "405 Method Not Allowed");
+  }
   json body = request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
   if (body.is_discarded()) {
     return error(400, "MALFORMED_REQUEST", "Malformed request body");
+  }
+  if (request.method != "GET" && !body.contains("name")) {
+    // PROTOCOL-NOTES: DELETE with query parameters only (no body).
+    return error(400, "INVALID_PARAMETER_VALUE", "Missing value for required parameter 'name'.");
   }
   // GET parameters come from the query; POST/DELETE parameters from the body only.
   auto arg = [&](const std::string& name) -> std::string {
@@ -307,7 +357,10 @@ HttpResponse FakeMlflow::route(const HttpRequest& request)
   if (endpoint == "registered-models/alias") {
     std::string alias = arg("alias");
     if (model_it == m_models.end()) {
-      return not_found_model(name);
+      // PROTOCOL-NOTES: GET alias of a missing model is the missing-alias 400.
+      return request.method == "GET"
+                 ? error(400, "INVALID_PARAMETER_VALUE", "Registered model alias " + alias + " not found.")
+                 : not_found_model(name);
     }
     auto& aliases = model_it->second.aliases;
     if (request.method == "GET") {
@@ -351,7 +404,7 @@ HttpResponse FakeMlflow::route(const HttpRequest& request)
     }
     return HttpResponse::json(200, "{}");
   }
-  return error(404, "ENDPOINT_NOT_FOUND", "No API endpoint found for " + request.method + " " + request.path);
+  return html(404, "404 Not Found");
 }
 
 } // namespace credguard::test

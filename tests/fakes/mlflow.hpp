@@ -17,7 +17,10 @@ namespace credguard::test {
 // a missing alias or tag is 200 {}; DELETE takes a JSON body; POST needs
 // Content-Type: application/json; `latest` and `v<N>` are reserved aliases;
 // an unencoded '=' or quote in a query value is a 500 HTML page; the
-// default search order is not by version number.
+// default search order is not by version number. Not every error is JSON:
+// under the basic-auth app 401 and 403 are plain text, an unknown endpoint
+// (404) and a wrong method (405) are HTML pages; GET alias of a missing
+// model is 400, not 404; DELETE with query parameters only is 400.
 class FakeMlflow {
 public:
   FakeMlflow();
@@ -36,6 +39,14 @@ public:
   void require_token(const std::string& token);
   // Every request is answered 503 while set (a registry that is down).
   void set_unavailable(bool unavailable);
+  // Writes (POST, DELETE) are answered 403 "Permission denied" (plain
+  // text, as MLflow's basic-auth app does) while set.
+  void set_read_only(bool read_only);
+  // How an answer is lost.
+  enum class Lost { bad_gateway, dropped };
+  // The next `count` requests to `method` `endpoint` are applied, and then
+  // their answer is lost: a 502 from a proxy, or the connection dropped.
+  void lose_answers(const std::string& method, const std::string& endpoint, Lost how, int count = 1);
   // Requests whose method and path (after /api/2.0/mlflow/) match.
   std::size_t count(const std::string& method, const std::string& endpoint) const;
 
@@ -58,6 +69,14 @@ private:
   std::map<std::string, Model> m_models;
   std::string m_token;
   bool m_unavailable = false;
+  bool m_read_only = false;
+  struct LostAnswers {
+    std::string method;
+    std::string endpoint;
+    Lost how = Lost::bad_gateway;
+    int count = 0;
+  };
+  LostAnswers m_lost;
   long long m_clock = 1'700'000'000'000;
   HttpServer m_server;
 };

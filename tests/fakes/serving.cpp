@@ -270,6 +270,19 @@ bool FakeGateway::denylisted(const std::string& model, const std::string& versio
   return m_denylist.contains(model + "/" + version);
 }
 
+void FakeGateway::undeny(const std::string& model, const std::string& version)
+{
+  std::lock_guard lock(m_mutex);
+  m_denylist.erase(model + "/" + version);
+}
+
+void FakeGateway::lose_denylist_answers(Fault fault, int count)
+{
+  std::lock_guard lock(m_mutex);
+  m_lost_fault = fault;
+  m_lost_count = count;
+}
+
 std::size_t FakeGateway::count(const std::string& method, const std::string& path_prefix) const
 {
   auto requests = m_server.requests();
@@ -299,6 +312,10 @@ HttpResponse FakeGateway::handle(const HttpRequest& request)
     std::string key = parts[2] + "/" + parts[3];
     if (request.method == "PUT") {
       m_denylist[key] = request.body;
+      if (m_lost_count > 0 && m_lost_fault) {
+        --m_lost_count;
+        return faulted(*m_lost_fault);
+      }
       return HttpResponse::json(200, request.body.empty() ? "{}" : request.body);
     }
     if (request.method == "GET") {

@@ -90,12 +90,19 @@ public:
   // Purge requests get `fault` while set.
   void set_fault(std::optional<Fault> fault);
   bool denylisted(const std::string& model, const std::string& version) const;
+  // A third party removes the entry.
+  void undeny(const std::string& model, const std::string& version);
+  // The next `count` denylist PUTs are applied and answered with `fault`
+  // (a 502 or a dropped connection: the answer is lost, not the write).
+  void lose_denylist_answers(Fault fault, int count = 1);
   std::size_t count(const std::string& method, const std::string& path_prefix) const;
 
 private:
   HttpResponse handle(const HttpRequest& request);
   mutable std::mutex m_mutex;
   std::map<std::string, std::string> m_denylist; // "m/v" -> entry JSON
+  std::optional<Fault> m_lost_fault;
+  int m_lost_count = 0;
   std::string m_token;
   std::optional<Fault> m_fault;
   HttpServer m_server;

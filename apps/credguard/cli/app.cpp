@@ -2,6 +2,7 @@
 
 #include "cli/verb.hpp"
 #include "cmd/commands.hpp"
+#include "cmd/status/status.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
@@ -59,6 +60,8 @@ const std::vector<CommandSpec>& commands()
       {"revoke", "Stop a model version serving now, everywhere, with every step journaled", add_revoke},
       {"quarantine", "Isolate a suspect model version: block serving, WORM forensic copy, deadline", add_quarantine},
       {"rollback", "Move production back to a healthy Approved version: pre-warm, purge, validate SLOs", add_rollback},
+      {"status", "Prove where a model version stands: registry, aliases, denylists, caches, CronJobs",
+       [](CLI::App& cmd, Context& ctx) { add_status(cmd, ctx); }},
       {"purge-cache", "Purge a model version from every cache layer (denylist on failure); bureau: expired rows",
        add_purge_cache},
       {"backup", "Scheduled jobs: database backups, verification, restore tests, job archiving", add_backup},

@@ -125,6 +125,18 @@ std::string shell_quote(std::string_view word)
   return out + "'";
 }
 
+std::string shell_command(const std::vector<std::string>& words)
+{
+  std::string out;
+  for (const auto& word : words) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += shell_quote(word);
+  }
+  return out;
+}
+
 std::string percent_encode(std::string_view text)
 {
   static constexpr char k_hex[] = "0123456789ABCDEF";

@@ -25,6 +25,10 @@ std::optional<double> parse_double(std::string_view text);
 // Shell-style quoting for display: a b -> 'a b'.
 std::string shell_quote(std::string_view word);
 
+// The one way a command is printed for a person to run: each word
+// shell-quoted, joined by spaces. Pasted into sh, it runs `words` as given.
+std::string shell_command(const std::vector<std::string>& words);
+
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string percent_encode(std::string_view text);
 

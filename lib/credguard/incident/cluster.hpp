@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,12 @@ public:
   virtual bool remove_configmap_entry(const std::string& configmap, const std::string& key) = 0;
   // Suspends (spec.suspend=true) every CronJob matching `selector`.
   virtual std::vector<CronJobChange> suspend_cronjobs(const std::string& selector) = 0;
+
+  // Reads only, for status: data[key] of ConfigMap `configmap`, nullopt
+  // when the key is absent (Error(data) when the ConfigMap is).
+  virtual std::optional<std::string> configmap_entry(const std::string& configmap, const std::string& key) = 0;
+  // The CronJobs matching `selector`; was_suspended is their state now.
+  virtual std::vector<CronJobChange> cronjobs(const std::string& selector) = 0;
 };
 
 } // namespace credguard::incident

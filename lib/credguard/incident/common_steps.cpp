@@ -2,8 +2,11 @@
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/common_steps.hpp>
+#include <credguard/journal/names.hpp>
 
 #include <fmt/format.h>
+
+#include <map>
 
 namespace credguard::incident {
 
@@ -13,14 +16,34 @@ using nlohmann::json;
 
 constexpr const char* k_kubernetes_key = "kubernetes.namespace (with a kubeconfig or kubernetes.in_cluster)";
 
-// The ids whose entries in the last evidence's `list` are ok.
-std::set<std::string> done_before(const json& evidence, const char* list, const char* id_key)
+// The sinks any earlier run delivered to.
+std::set<std::string> sent_sinks(const std::vector<journal::Entry>& history)
 {
-  std::set<std::string> done;
-  if (evidence.is_object() && evidence.contains(list)) {
-    for (const auto& item : evidence[list]) {
+  std::set<std::string> sent;
+  for (const auto& entry : history) {
+    const auto& evidence = entry.what.evidence;
+    for (const auto& item : evidence.value("deliveries", json::array())) {
       if (item.value("ok", false)) {
-        done.insert(item.value(id_key, ""));
+        sent.insert(item.value("sink", ""));
+      }
+    }
+    for (const auto& sink : evidence.value("sent_before", json::array())) {
+      if (sink.is_string()) {
+        sent.insert(sink.get<std::string>());
+      }
+    }
+  }
+  return sent;
+}
+
+// The endpoints purged ok in the last run, by id, with their results.
+std::map<std::string, json> purged_before(const json& evidence)
+{
+  std::map<std::string, json> done;
+  if (evidence.is_object() && evidence.contains("endpoints")) {
+    for (const auto& item : evidence["endpoints"]) {
+      if (item.value("ok", false)) {
+        done.emplace(item.value("id", ""), item);
       }
     }
   }
@@ -41,24 +64,28 @@ std::string failed_list(const json& items, const char* id_key)
 } // namespace
 
 Step notify_step(http::Transport& http, const events::EventsOptions& events, const ServingOptions& serving,
-                 ServingCluster* cluster, events::Notice notice, ClusterEvent cluster_event)
+                 ServingCluster* cluster, events::Notice notice, ClusterEvent cluster_event, bool renotify)
 {
   bool k8s_event = cluster != nullptr && !serving.deployment.empty();
   auto sinks = events.sink_names();
   if (k8s_event) {
     sinks.emplace_back("kubernetes");
   }
-  Step step{"events", sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
-                                    : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
+  Step step{std::string(journal::step::events),
+            sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
+                          : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
   step.intent = json{{"event_id", notice.event.id}, {"type", notice.event.type}, {"sinks", sinks}};
-  step.run = [&http, &events, &serving, cluster, k8s_event, sinks, notice, cluster_event](const StepContext& context) {
+  step.run = [&http, &events, &serving, cluster, k8s_event, sinks, notice, cluster_event,
+              renotify](const StepContext& context) {
     if (sinks.empty()) {
       return StepResult{Outcome::skipped,
                         "no event sink configured (events.webhooks, events.slack_webhook, "
                         "events.pagerduty_routing_key; serving.deployment with Kubernetes)",
                         json{{"event_id", notice.event.id}}};
     }
-    auto sent_before = done_before(context.last_evidence(), "deliveries", "sink");
+    // A notification is not state to observe: the journal is the record
+    // of what was sent, and receivers must not be told twice.
+    auto sent_before = renotify ? std::set<std::string>() : sent_sinks(context.history);
     std::set<std::string> wanted;
     for (const auto& sink : sinks) {
       if (!sent_before.contains(sink)) {
@@ -66,7 +93,8 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
       }
     }
     if (wanted.empty()) {
-      return StepResult{Outcome::ok, "already delivered to every sink", json{{"event_id", notice.event.id}}};
+      return StepResult{Outcome::ok, "delivered in an earlier run to every sink; not resent (--renotify resends)",
+                        json{{"event_id", notice.event.id}, {"sent_before", sent_before}}};
     }
     json deliveries = json::array();
     for (const auto& delivery : events::deliver(http, events, notice, wanted)) {
@@ -87,8 +115,9 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
     if (!sent_before.empty()) {
       evidence["sent_before"] = sent_before;
     }
+    std::vector<std::string> now(wanted.begin(), wanted.end());
     if (ok) {
-      return StepResult{Outcome::ok, fmt::format("delivered to {}", join(sinks, ", ")), evidence};
+      return StepResult{Outcome::ok, fmt::format("delivered to {}", join(now, ", ")), evidence};
     }
     return StepResult{Outcome::failed, "not delivered to: " + failed_list(deliveries, "sink"), evidence};
   };
@@ -107,8 +136,9 @@ Step denylist_step(http::Transport& http, const ServingOptions& serving, Serving
                     (cluster == nullptr ? " (no Kubernetes: skipped)" : ""));
   }
   std::string target = entry.model + "@" + entry.version;
-  Step step{"denylist", where.empty() ? "block " + target + ": no denylist configured (skipped)"
-                                      : fmt::format("block {} in {}", target, join(where, " and "))};
+  Step step{std::string(journal::step::denylist), where.empty()
+                                                      ? "block " + target + ": no denylist configured (skipped)"
+                                                      : fmt::format("block {} in {}", target, join(where, " and "))};
   step.run = [&http, &serving, cluster, &clock, entry](const StepContext&) {
     auto results = add_to_denylists(http, serving, cluster, entry, clock);
     json items = json::array();
@@ -125,8 +155,16 @@ Step denylist_step(http::Transport& http, const ServingOptions& serving, Serving
                         evidence};
     }
     if (std::all_of(results.begin(), results.end(), [](const DenylistResult& r) { return r.ok; })) {
-      bool already = std::all_of(results.begin(), results.end(), [](const DenylistResult& r) { return r.already; });
-      return StepResult{Outcome::ok, already ? "already denylisted" : "denylisted", evidence};
+      std::vector<std::string> written;
+      for (const auto& result : results) {
+        if (!result.already) {
+          written.push_back(result.where);
+        }
+      }
+      if (written.empty()) {
+        return StepResult{Outcome::ok, "in place (checked now): every denylist holds it", evidence};
+      }
+      return StepResult{Outcome::ok, "denylisted in " + join(written, ", "), evidence, true};
     }
     return StepResult{Outcome::failed, "denylist not written: " + failed_list(items, "where"), evidence};
   };
@@ -140,10 +178,11 @@ Step purge_step(http::Transport& http, const PurgeTargets& targets, const Clock&
   for (const auto& endpoint : targets.endpoints) {
     layers.insert(std::string(to_string(endpoint.layer)));
   }
-  Step step{"purge", targets.empty() ? "purge caches: no cache endpoint configured (skipped)"
-                                     : fmt::format("purge {}@{} from {} endpoint(s) in {}", model, version,
-                                                   targets.endpoints.size(),
-                                                   join(std::vector<std::string>(layers.begin(), layers.end()), ", "))};
+  Step step{std::string(journal::step::purge),
+            targets.empty()
+                ? "purge caches: no cache endpoint configured (skipped)"
+                : fmt::format("purge {}@{} from {} endpoint(s) in {}", model, version, targets.endpoints.size(),
+                              join(std::vector<std::string>(layers.begin(), layers.end()), ", "))};
   step.run = [&http, &targets, &clock, model, version](const StepContext& context) {
     if (targets.empty()) {
       return StepResult{Outcome::skipped,
@@ -151,28 +190,68 @@ Step purge_step(http::Transport& http, const PurgeTargets& targets, const Clock&
                         "purge.vector, purge.cdn)",
                         json::object()};
     }
-    auto purged_before = done_before(context.last_evidence(), "endpoints", "id");
+    auto before = purged_before(context.last_evidence());
+    json in_place = json::array();
+    std::set<std::string> skip;
+    if (!before.empty()) {
+      // Purged in an earlier run: look again, and purge only what holds
+      // the version now (or cannot be told).
+      SystemTime now = clock.now();
+      for (const auto& probe : probe(http, targets, model, version)) {
+        auto earlier = before.find(probe.id);
+        if (earlier == before.end()) {
+          continue;
+        }
+        auto purged_at = parse_rfc3339(earlier->second.value("at", "")).value_or(SystemTime{});
+        std::string detail;
+        if (!probe.observable) {
+          detail = fmt::format("purged at {}; this layer has no read-back", earlier->second.value("at", "?"));
+        } else if (probe.holds == false) {
+          detail = "in place (checked now): " + probe.detail;
+        } else if (probe.age_s && !cached_before(*probe.age_s, purged_at, now)) {
+          detail = fmt::format("in place (checked now): cached {} s ago, after the purge at {}", *probe.age_s,
+                               earlier->second.value("at", "?"));
+        } else {
+          continue;
+        }
+        json item = earlier->second;
+        item["detail"] = detail;
+        item["in_place"] = true;
+        in_place.push_back(item);
+        skip.insert(probe.id);
+      }
+    }
     json endpoints = json::array();
     std::size_t failed = 0;
-    auto results = purge(http, targets, model, version, clock, purged_before);
+    auto results = purge(http, targets, model, version, clock, skip);
     for (const auto& result : results) {
       endpoints.push_back(result.to_json());
       failed += result.ok ? 0 : 1;
     }
+    std::size_t purged_now = endpoints.size();
+    for (const auto& item : in_place) {
+      endpoints.push_back(item);
+    }
     json evidence{{"endpoints", endpoints}};
-    if (!purged_before.empty()) {
-      evidence["purged_before"] = purged_before;
-      for (const auto& id : purged_before) {
-        endpoints.push_back({{"id", id}, {"ok", true}, {"detail", "purged in an earlier run"}});
-      }
-      evidence["endpoints"] = endpoints;
+    bool acted = purged_now > 0;
+    if (failed > 0) {
+      return StepResult{Outcome::failed,
+                        fmt::format("{} of {} failed: {}", failed, results.size(), failed_list(endpoints, "id")),
+                        evidence, acted};
     }
-    if (failed == 0) {
-      return StepResult{Outcome::ok, fmt::format("{} purged and verified where possible", results.size()), evidence};
+    if (before.empty()) {
+      return StepResult{Outcome::ok, fmt::format("{} purged and verified where possible", results.size()), evidence,
+                        acted};
     }
-    return StepResult{Outcome::failed,
-                      fmt::format("{} of {} failed: {}", failed, results.size(), failed_list(endpoints, "id")),
-                      evidence};
+    std::vector<std::string> again;
+    for (const auto& result : results) {
+      again.push_back(result.id);
+    }
+    return StepResult{Outcome::ok,
+                      again.empty() ? fmt::format("in place (checked now): {} endpoint(s)", in_place.size())
+                                    : fmt::format("{} endpoint(s) held the version again, purged: {}; {} in place",
+                                                  again.size(), join(again, ", "), in_place.size()),
+                      evidence, acted};
   };
   return step;
 }
@@ -180,8 +259,9 @@ Step purge_step(http::Transport& http, const PurgeTargets& targets, const Clock&
 Step freeze_step(const ServingOptions& serving, ServingCluster* cluster, std::string model)
 {
   std::string selector = expand(serving.cronjob_selector, model, "");
-  Step step{"freeze", cluster == nullptr ? "suspend batch CronJobs: Kubernetes not configured (skipped); record T0"
-                                         : fmt::format("suspend the CronJobs labelled {} and record T0", selector)};
+  Step step{std::string(journal::step::freeze),
+            cluster == nullptr ? "suspend batch CronJobs: Kubernetes not configured (skipped); record T0"
+                               : fmt::format("suspend the CronJobs labelled {} and record T0", selector)};
   step.run = [cluster, selector](const StepContext& context) {
     json evidence{{"t0", format_rfc3339(context.t0)}, {"selector", selector}};
     if (cluster == nullptr) {
@@ -196,10 +276,15 @@ Step freeze_step(const ServingOptions& serving, ServingCluster* cluster, std::st
       cronjobs.push_back({{"name", change.name}, {"was_suspended", change.was_suspended}});
     }
     evidence["cronjobs"] = cronjobs;
+    auto suspended_now = static_cast<std::size_t>(
+        std::count_if(changes.begin(), changes.end(), [](const CronJobChange& c) { return !c.was_suspended; }));
+    std::string what = suspended_now == 0 && !changes.empty()
+                           ? fmt::format("in place (checked now): {} CronJob(s) already suspended", changes.size())
+                           : fmt::format("{} CronJob(s) suspended, {} already suspended", suspended_now,
+                                         changes.size() - suspended_now);
     return StepResult{Outcome::ok,
-                      fmt::format("{} CronJob(s) suspended; outputs after {} are suspect", changes.size(),
-                                  format_rfc3339_seconds(context.t0)),
-                      evidence};
+                      fmt::format("{}; outputs after {} are suspect", what, format_rfc3339_seconds(context.t0)),
+                      evidence, suspended_now > 0};
   };
   return step;
 }

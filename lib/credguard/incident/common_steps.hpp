@@ -12,24 +12,28 @@
 
 namespace credguard::incident {
 
-// Steps shared by the incident commands (revoke, purge-cache, and later
-// quarantine and rollback). Each is idempotent and resumes from its last
-// journaled evidence. The references must outlive the plan.
+// Steps shared by the incident commands (revoke, quarantine, rollback,
+// purge-cache). Each observes, acts where the world differs, and observes
+// again. The references must outlive the plan.
 
 // Sends `notice` to every event sink, and `cluster_event` to the serving
 // Deployment when Kubernetes and serving.deployment are configured. A rerun
-// sends only to the sinks that failed before. Skipped when nothing is
-// configured; failed (the plan goes on) when a sink fails.
+// sends only to the sinks no earlier run delivered to (all of them with
+// `renotify`). Skipped when nothing is configured; failed (the plan goes
+// on) when a sink fails.
 Step notify_step(http::Transport& http, const events::EventsOptions& events, const ServingOptions& serving,
-                 ServingCluster* cluster, events::Notice notice, ClusterEvent cluster_event);
+                 ServingCluster* cluster, events::Notice notice, ClusterEvent cluster_event, bool renotify = false);
 
-// Adds `entry` to the gateway denylist and/or the denylist ConfigMap.
+// Observes the gateway denylist and/or the denylist ConfigMap and adds
+// `entry` where it is missing (a rerun puts back an entry removed since).
 // Skipped when neither is configured; failed when any configured one fails.
 Step denylist_step(http::Transport& http, const ServingOptions& serving, ServingCluster* cluster, const Clock& clock,
                    DenylistEntry entry);
 
-// Purges model@version from every endpoint of `targets`; a rerun purges
-// only what failed before. Skipped when no endpoint is configured; failed
+// Purges model@version from every endpoint of `targets`. A rerun looks at
+// what an earlier run purged (probe()) and purges again only what holds the
+// version now or cannot be told; a layer without read-back is reported with
+// the time of its purge. Skipped when no endpoint is configured; failed
 // when any endpoint fails (after its retries) or does not verify.
 Step purge_step(http::Transport& http, const PurgeTargets& targets, const Clock& clock, std::string model,
                 std::string version);

@@ -50,7 +50,15 @@ DenylistResult gateway(http::Transport& transport, const ServingOptions& options
     put.body = entry.to_json().dump();
     auto answer = transport.perform(put);
     result.status = answer.status;
-    if (!answer.ok()) {
+    bool lost = !answer.transport_ok() || answer.status >= 500;
+    if (!answer.ok() && lost) {
+      // A lost answer is not a failed write: read it back.
+      auto confirm = transport.perform(request("GET"));
+      result.ok = confirm.ok();
+      result.status = confirm.status;
+      result.detail = result.ok ? "denylisted; the PUT's answer was lost (" + failure(answer) + "), GET confirms"
+                                : "PUT: " + failure(answer) + "; GET does not show it: " + failure(confirm);
+    } else if (!answer.ok()) {
       result.detail = "PUT: " + failure(answer);
     } else {
       auto confirm = transport.perform(request("GET"));

@@ -13,35 +13,46 @@
 
 namespace credguard::incident {
 
-// How a step ended. Journal outcomes are these names, after "started".
-enum class Outcome { ok, failed, skipped };
+// How a step ended. Journal outcomes are these names (journal/names.hpp),
+// after "started". `repaired`: an earlier run had reached the step's
+// desired state, the world had drifted since, and this run put it back.
+enum class Outcome { ok, repaired, failed, skipped };
 
 std::string_view to_string(Outcome outcome);
 
-// What a step returns: its outcome, one line for people, and the evidence
-// that goes into the journal (never a secret).
+// What a step returns: its outcome, one line for people, the evidence that
+// goes into the journal (never a secret), and whether it changed anything.
+// A step that reports ok with `acted` after an earlier run had reached it
+// is journaled as repaired: the world had moved back in between.
 struct StepResult {
   Outcome outcome = Outcome::ok;
   std::string summary;
   nlohmann::json evidence = nlohmann::json::object();
+  bool acted = false;
 };
 
 // What a step can see while it runs.
 struct StepContext {
   // This step's entries from earlier runs of the same plan (same command,
-  // incident and target), oldest first: a step that was interrupted or
-  // failed uses them to redo only what is left.
+  // incident and target), oldest first. They say what was seen and done,
+  // never that the world is still so: a step observes before it acts.
+  // Notifications use them not to send twice.
   std::vector<journal::Entry> history;
+  // Every entry of this plan so far, every step, this run's included.
+  std::vector<journal::Entry> plan_entries;
   // When the incident action began: the first `started` entry of this plan
   // in any run, else now. Outputs produced after T0 are suspect.
   SystemTime t0{};
 
-  // The evidence of this step's last ok/failed entry, or null.
+  // The evidence of this step's last ok/repaired/failed entry, or null.
   nlohmann::json last_evidence() const;
+  // This step's last entry that reached its desired state, or nullptr.
+  const journal::Entry* last_reached() const;
 };
 
-// One step of an incident action. `run` must be idempotent: it checks the
-// state it is about to change and only acts on what is not done yet.
+// One step of an incident action, level-triggered: `run` observes the real
+// state of its target, acts only where it differs from the desired state,
+// then observes again. Every run of the plan calls it, first or rerun.
 struct Step {
   std::string name;        // "mark": journaled as <command>.mark
   std::string description; // one line of the plan
@@ -61,6 +72,9 @@ struct Plan {
   std::string target;   // e.g. credit-score@7
   std::string reason;
   std::vector<Step> steps;
+  // Entries up to this sequence number are not this plan's history: a
+  // quarantine after a release under the same incident starts afresh.
+  std::int64_t history_after = 0;
 };
 
 // How one step went in this run.
@@ -68,8 +82,8 @@ struct StepReport {
   std::string name;
   std::string description;
   Outcome outcome = Outcome::skipped;
-  bool ran = false;     // false: not reached (stopped, interrupted) or already done
-  bool resumed = false; // already ok in an earlier run; not repeated
+  bool ran = false;         // false: not reached (stopped, interrupted)
+  bool done_before = false; // an earlier run of the plan had reached this step
   std::string summary = {};
   nlohmann::json evidence = nlohmann::json::object();
   Millis duration{0};
@@ -86,9 +100,11 @@ struct PlanReport {
   Millis duration{0};
 
   bool any_failed() const;
-  // 0 when every step is ok or skipped; 2 when one failed or the plan
-  // stopped; 130 when interrupted.
+  // 0 when every step is ok, repaired or skipped; 2 when one failed or
+  // the plan stopped; 130 when interrupted.
   int exit_code() const;
+  // The steps this run repaired.
+  std::vector<const StepReport*> repaired() const;
   // The report of step `name`, or nullptr.
   const StepReport* find(const std::string& name) const;
 };
@@ -101,10 +117,9 @@ struct RunOptions {
 };
 
 // Runs plans, journaling each step as `started` before it acts and then
-// ok/failed/skipped with its evidence and duration, and a final
-// <command>.summary entry. Steps already ok in an earlier run of the same
-// plan are not repeated: they are journaled as skipped with the sequence
-// number of the entry that did them.
+// ok/repaired/failed/skipped with its evidence and duration, and a final
+// <command>.summary entry. Every step runs on every run: a rerun under the
+// same incident re-observes and repairs what drifted.
 class PlanRunner {
 public:
   PlanRunner(journal::Journal& journal, const Clock& clock, std::string command_line);

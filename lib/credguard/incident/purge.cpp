@@ -346,4 +346,69 @@ std::vector<PurgeResult> purge(http::Transport& transport, const PurgeTargets& t
   return results;
 }
 
+json CacheProbe::to_json() const
+{
+  json out{{"id", id},           {"layer", layer},           {"kind", kind},    {"endpoint", endpoint},
+           {"request", request}, {"observable", observable}, {"detail", detail}};
+  out["holds"] = holds ? json(*holds) : json();
+  if (age_s) {
+    out["age_s"] = *age_s;
+  }
+  return out;
+}
+
+std::vector<CacheProbe> probe(http::Transport& transport, const PurgeTargets& targets, const std::string& model,
+                              const std::string& version)
+{
+  auto jobs = plan_jobs(targets, model, version);
+  std::vector<CacheProbe> probes(jobs.size());
+  std::vector<http::Request> reads;
+  std::vector<std::size_t> read_index;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
+    CacheProbe& probe = probes[i];
+    probe.id = job.id;
+    probe.layer = std::string(to_string(job.endpoint->layer));
+    probe.kind = job.endpoint->kind;
+    probe.endpoint = job.endpoint->name;
+    if (!job.verify) {
+      probe.detail = "this layer has no read-back";
+      continue;
+    }
+    probe.observable = true;
+    probe.request = fmt::format("{} {}", job.verify->method, redact_url(job.verify->url));
+    reads.push_back(*job.verify);
+    read_index.push_back(i);
+  }
+  http::FanOutOptions fan_out;
+  fan_out.max_concurrency = targets.concurrency;
+  auto answers = transport.perform_all(reads, fan_out);
+  for (std::size_t k = 0; k < read_index.size(); ++k) {
+    const Job& job = jobs[read_index[k]];
+    CacheProbe& probe = probes[read_index[k]];
+    const auto& answer = answers[k];
+    std::string why;
+    bool gone = verified(job, answer, why);
+    if (gone) {
+      probe.holds = false;
+      probe.detail = job.endpoint->kind == "cdn" ? "not cached" : "not loaded";
+    } else if (why.starts_with("could not verify")) {
+      probe.detail = why;
+    } else {
+      probe.holds = true;
+      probe.detail = why;
+      if (job.endpoint->kind == "cdn") {
+        probe.age_s = parse_int(answer.header("Age").value_or("0")).value_or(0);
+        probe.detail = fmt::format("cached (hit, age {} s)", *probe.age_s);
+      }
+    }
+  }
+  return probes;
+}
+
+bool cached_before(long long age_s, SystemTime purged_at, SystemTime now)
+{
+  return now - std::chrono::seconds(age_s) <= purged_at;
+}
+
 } // namespace credguard::incident

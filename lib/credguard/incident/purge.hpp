@@ -81,4 +81,31 @@ struct PurgeResult {
 std::vector<PurgeResult> purge(http::Transport& transport, const PurgeTargets& targets, const std::string& model,
                                const std::string& version, const Clock& clock, const std::set<std::string>& skip = {});
 
+// What a read-only look at one cache finds.
+struct CacheProbe {
+  std::string id; // as PurgeResult::id
+  std::string layer;
+  std::string kind;
+  std::string endpoint;
+  std::string request;            // the read, URL redacted; empty when the layer has none
+  bool observable = false;        // false: the layer has no read-back (gateway, vector)
+  std::optional<bool> holds;      // the version is loaded or cached; nullopt: could not tell
+  std::optional<long long> age_s; // a CDN hit: seconds since the copy was stored
+  std::string detail;
+
+  nlohmann::json to_json() const;
+};
+
+// Looks at every endpoint of `targets` without changing anything where the
+// layer allows (the purge's own verification requests): TorchServe
+// describes the version, Triton's index has it READY, the CDN path hits.
+// A CDN read of a path that is not cached fetches it from the origin.
+// Never throws for a failing endpoint.
+std::vector<CacheProbe> probe(http::Transport& transport, const PurgeTargets& targets, const std::string& model,
+                              const std::string& version);
+
+// True when a CDN copy `age_s` old was stored before `purged_at` (so the
+// purge did not remove it, or it was never purged), seen at `now`.
+bool cached_before(long long age_s, SystemTime purged_at, SystemTime now);
+
 } // namespace credguard::incident

@@ -4,6 +4,7 @@
 #include <credguard/incident/common_steps.hpp>
 #include <credguard/incident/quarantine.hpp>
 #include <credguard/incident/revoke_steps.hpp>
+#include <credguard/incident/status.hpp>
 #include <credguard/registry/model_version.hpp>
 #include <credguard/s3/digest.hpp>
 
@@ -19,12 +20,14 @@ using nlohmann::json;
 
 RevokeRequest as_revoke(const QuarantineRequest& request)
 {
-  return RevokeRequest{request.model, request.version, request.incident, request.reason, false, "", request.actor};
+  return RevokeRequest{
+      request.model, request.version, request.incident, request.reason, false, "", request.actor, request.renotify,
+      false};
 }
 
 // Tags the version Quarantined with its deadline and the state to return
 // to, writing only what is missing; the state first.
-Step quarantine_mark_step(RevokeServices& services, const QuarantineRequest& request, const RevokeState& state)
+Step quarantine_mark_step(Services& services, const QuarantineRequest& request, const RevokeState& state)
 {
   std::string target = request.model + "@" + request.version;
   std::string previous = state.version.state() == registry::k_state_quarantined
@@ -40,42 +43,45 @@ Step quarantine_mark_step(RevokeServices& services, const QuarantineRequest& req
       return StepResult{Outcome::failed, "the version is no longer in the registry", json::object()};
     }
     std::string until = format_rfc3339_seconds(context.t0 + request.ttl);
-    std::vector<std::pair<std::string, std::string>> wanted = {
+    Tags wanted = {
         {registry::k_state_tag, registry::k_state_quarantined},
         {registry::k_quarantine_until_tag, until},
         {registry::k_previous_state_tag, previous},
         {registry::k_incident_tag, request.incident},
         {registry::k_reason_tag, request.reason},
     };
-    json written = json::array();
-    for (const auto& [key, value] : wanted) {
-      // An untagged version has no previous state to record.
-      if (current->tag(key) != value && !value.empty()) {
-        registry.set_version_tag(request.model, request.version, key, value);
-        written.push_back(key);
-      }
+    auto missing = tags_to_write(*current, wanted, {});
+    auto written = write_tags(registry, request.model, request.version, missing);
+    json evidence{{"previous_state", previous}, {"until", until}, {"tags_written", written.written}};
+    if (!written.lost.empty()) {
+      evidence["answers_lost"] = written.lost;
     }
-    json evidence{{"previous_state", previous}, {"until", until}, {"tags_written", written}};
-    auto after = registry.get_version(request.model, request.version);
-    if (!after || after->state() != registry::k_state_quarantined) {
-      return StepResult{Outcome::failed, "the registry does not show the Quarantined tag after writing it", evidence};
+    if (!written.in_place) {
+      return StepResult{Outcome::failed, "the registry does not show the Quarantined tags after writing them",
+                        evidence};
     }
-    return StepResult{
-        Outcome::ok, written.empty() ? "already tagged Quarantined" : fmt::format("tagged Quarantined until {}", until),
-        evidence};
+    if (missing.empty()) {
+      return StepResult{Outcome::ok, fmt::format("in place (checked now): tagged Quarantined until {}", until),
+                        evidence};
+    }
+    auto drift = current->state() == registry::k_state_quarantined
+                     ? std::string()
+                     : fmt::format(" (the registry said {})", current->state().empty() ? "untagged" : current->state());
+    return StepResult{Outcome::ok, fmt::format("tagged Quarantined until {}{}", until, drift), evidence, true};
   };
   return step;
 }
 
-json release_manifest(registry::ModelRegistry& registry, const QuarantineRequest& request)
+json release_manifest(registry::ModelRegistry& registry, const std::string& model_name, const std::string& number,
+                      const std::string& incident, const std::string& reason)
 {
-  auto version = registry.get_version(request.model, request.version);
-  auto model = registry.get_model(request.model);
+  auto version = registry.get_version(model_name, number);
+  auto model = registry.get_model(model_name);
   json tags = json::object();
-  json manifest{{"model", request.model},
-                {"version", request.version},
-                {"incident", request.incident},
-                {"reason", request.reason},
+  json manifest{{"model", model_name},
+                {"version", number},
+                {"incident", incident},
+                {"reason", reason},
                 {"registry", registry.endpoint()}};
   if (version) {
     for (const auto& [key, value] : version->tags) {
@@ -113,12 +119,31 @@ QuarantineEntry entry_of(const registry::ModelVersion& version)
 
 } // namespace
 
-RevokeState inspect_quarantine(QuarantineServices& services, const QuarantineRequest& request)
+ForensicRequest forensic_request(Services& services, const std::string& model, const std::string& version,
+                                 const std::string& incident, const std::string& reason, const std::string& source)
 {
-  auto state = inspect_revoke(services.revoke, as_revoke(request));
+  ForensicRequest forensic;
+  forensic.model = model;
+  forensic.version = version;
+  forensic.incident = incident;
+  forensic.source = source;
+  forensic.release_manifest = [&services, model, version, incident, reason] {
+    return release_manifest(services.registry, model, version, incident, reason);
+  };
+  forensic.evidence_log = [&services, incident] {
+    return services.incident_log ? services.incident_log(incident) : std::string();
+  };
+  forensic.scratch = services.scratch;
+  return forensic;
+}
+
+RevokeState inspect_quarantine(Services& services, const QuarantineRequest& request)
+{
+  auto state = inspect_revoke(services, as_revoke(request));
   std::string target = request.model + "@" + request.version;
   if (state.version.state() == registry::k_state_revoked) {
-    throw Error(ErrorKind::conflict, fmt::format("{} is already Revoked: there is nothing to quarantine", target));
+    throw Error(ErrorKind::conflict, fmt::format("{} is already Revoked: there is nothing to quarantine", target),
+                "for a forensic copy of a Revoked version, rerun its revoke with --forensic");
   }
   auto incident = state.version.tag(registry::k_incident_tag);
   if (state.version.state() == registry::k_state_quarantined && incident && *incident != request.incident) {
@@ -128,9 +153,9 @@ RevokeState inspect_quarantine(QuarantineServices& services, const QuarantineReq
   return state;
 }
 
-Plan quarantine_plan(QuarantineServices& services, const QuarantineRequest& request, const RevokeState& state)
+Plan quarantine_plan(Services& services, const QuarantineRequest& request, const RevokeState& state)
 {
-  auto& revoke = services.revoke;
+  auto& revoke = services;
   std::string target = request.model + "@" + request.version;
   Plan plan{"quarantine", request.incident, target, request.reason, {}};
   SystemTime now = revoke.clock.now();
@@ -154,21 +179,16 @@ Plan quarantine_plan(QuarantineServices& services, const QuarantineRequest& requ
                              "Warning", "Quarantine"};
   DenylistEntry entry{request.model, request.version, request.incident, request.reason, now};
 
-  ForensicRequest forensic;
-  forensic.model = request.model;
-  forensic.version = request.version;
-  forensic.incident = request.incident;
-  forensic.source = state.version.source;
-  forensic.release_manifest = [&revoke, request] { return release_manifest(revoke.registry, request); };
-  forensic.evidence_log = services.evidence_log ? services.evidence_log : [] { return std::string(); };
-  forensic.scratch = services.scratch;
-
   plan.steps.push_back(quarantine_mark_step(revoke, request, state));
-  plan.steps.push_back(notify_step(revoke.http, revoke.events, revoke.serving, revoke.cluster, notice, cluster_event));
+  plan.steps.push_back(
+      notify_step(revoke.http, revoke.events, revoke.serving, revoke.cluster, notice, cluster_event, request.renotify));
   plan.steps.push_back(denylist_step(revoke.http, revoke.serving, revoke.cluster, revoke.clock, entry));
   plan.steps.push_back(purge_step(revoke.http, revoke.purge, revoke.clock, request.model, request.version));
   plan.steps.push_back(alias_step(revoke, as_revoke(request), state));
-  plan.steps.push_back(forensic_step(services.forensic, std::move(forensic)));
+  plan.steps.push_back(
+      forensic_step(services.forensic, forensic_request(services, request.model, request.version, request.incident,
+                                                        request.reason, state.version.source)));
+  plan.steps.push_back(proof_step(services, request.model, request.version));
   return plan;
 }
 
@@ -177,8 +197,9 @@ std::optional<long long> QuarantineEntry::days_left(SystemTime now) const
   if (!until) {
     return std::nullopt;
   }
-  auto hours = std::chrono::duration_cast<std::chrono::hours>(*until - now).count();
-  return hours >= 0 ? hours / 24 : -((-hours + 23) / 24);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*until - now).count();
+  constexpr long long k_day = 24 * 3600;
+  return seconds <= 0 ? 0 : (seconds + k_day - 1) / k_day;
 }
 
 std::vector<QuarantineEntry> list_quarantined(registry::ModelRegistry& registry, const std::string& model)
@@ -217,7 +238,7 @@ QuarantineEntry quarantined_version(registry::ModelRegistry& registry, const std
   return entry_of(*found);
 }
 
-Plan release_plan(RevokeServices& services, const QuarantineEntry& entry, const std::string& report_name,
+Plan release_plan(Services& services, const QuarantineEntry& entry, const std::string& report_name,
                   const std::string& report)
 {
   std::string target = entry.model + "@" + entry.version;
@@ -233,7 +254,8 @@ Plan release_plan(RevokeServices& services, const QuarantineEntry& entry, const 
     } else {
       registry.set_version_tag(entry.model, entry.version, registry::k_state_tag, back_to);
     }
-    for (const char* key : {registry::k_quarantine_until_tag, registry::k_previous_state_tag}) {
+    for (const char* key : {registry::k_quarantine_until_tag, registry::k_previous_state_tag, registry::k_incident_tag,
+                            registry::k_reason_tag}) {
       registry.delete_version_tag(entry.model, entry.version, key);
     }
     auto after = registry.get_version(entry.model, entry.version);

@@ -1,8 +1,10 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/common_steps.hpp>
+#include <credguard/incident/quarantine.hpp>
 #include <credguard/incident/revoke.hpp>
 #include <credguard/incident/revoke_steps.hpp>
+#include <credguard/incident/status.hpp>
 #include <credguard/registry/model_version.hpp>
 
 #include <fmt/format.h>
@@ -34,7 +36,7 @@ std::optional<std::string> newest_approved_below(registry::ModelRegistry& regist
 
 } // namespace
 
-RevokeState inspect_revoke(RevokeServices& services, const RevokeRequest& request)
+RevokeState inspect_revoke(Services& services, const RevokeRequest& request)
 {
   registry::validate_model_name(request.model);
   registry::validate_version_label(request.version);
@@ -83,7 +85,7 @@ RevokeState inspect_revoke(RevokeServices& services, const RevokeRequest& reques
   return state;
 }
 
-Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const RevokeState& state)
+Plan revoke_plan(Services& services, const RevokeRequest& request, const RevokeState& state)
 {
   std::string target = request.model + "@" + request.version;
   Plan plan{"revoke", request.incident, target, request.reason, {}};
@@ -111,24 +113,19 @@ Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const R
   DenylistEntry entry{request.model, request.version, request.incident, request.reason, now};
 
   plan.steps.push_back(mark_step(services, request, state));
-  plan.steps.push_back(
-      notify_step(services.http, services.events, services.serving, services.cluster, notice, cluster_event));
+  plan.steps.push_back(notify_step(services.http, services.events, services.serving, services.cluster, notice,
+                                   cluster_event, request.renotify));
   plan.steps.push_back(denylist_step(services.http, services.serving, services.cluster, services.clock, entry));
   plan.steps.push_back(purge_step(services.http, services.purge, services.clock, request.model, request.version));
   plan.steps.push_back(alias_step(services, request, state));
   plan.steps.push_back(freeze_step(services.serving, services.cluster, request.model));
-  return plan;
-}
-
-std::optional<TrafficBlock> traffic_blocked(const PlanReport& report)
-{
-  for (const char* name : {"denylist", "alias"}) {
-    const auto* step = report.find(name);
-    if (step != nullptr && step->outcome == Outcome::ok && (step->ran || step->resumed)) {
-      return TrafficBlock{name, step->finished_after, step->resumed};
-    }
+  if (request.forensic) {
+    plan.steps.push_back(
+        forensic_step(services.forensic, forensic_request(services, request.model, request.version, request.incident,
+                                                          request.reason, state.version.source)));
   }
-  return std::nullopt;
+  plan.steps.push_back(proof_step(services, request.model, request.version));
+  return plan;
 }
 
 } // namespace credguard::incident

@@ -1,13 +1,8 @@
 #pragma once
 
-#include <credguard/core/clock.hpp>
-#include <credguard/events/notifier.hpp>
-#include <credguard/http/transport.hpp>
-#include <credguard/incident/cluster.hpp>
-#include <credguard/incident/denylist.hpp>
 #include <credguard/incident/plan.hpp>
-#include <credguard/incident/purge.hpp>
-#include <credguard/registry/registry.hpp>
+#include <credguard/incident/services.hpp>
+#include <credguard/registry/model_version.hpp>
 
 #include <optional>
 #include <string>
@@ -23,17 +18,8 @@ struct RevokeRequest {
   bool planned = false; // --planned: production must move to another version, never be left without one
   std::string to;       // --to: the version production moves to
   std::string actor;
-};
-
-// Everything the revoke steps talk to. Must outlive the plan.
-struct RevokeServices {
-  registry::ModelRegistry& registry;
-  http::Transport& http;
-  const Clock& clock;
-  events::EventsOptions events;
-  PurgeTargets purge;
-  ServingOptions serving;
-  ServingCluster* cluster = nullptr; // nullptr: Kubernetes is not configured
+  bool renotify = false; // --renotify: send the notifications again
+  bool forensic = false; // --forensic: a WORM copy of the version's artifacts and evidence
 };
 
 // The facts gathered before anything changes.
@@ -52,24 +38,16 @@ inline constexpr const char* k_production_alias = "production";
 // Quarantined; Error(conflict) for a planned revocation that would leave
 // production without a version; Error(unavailable/auth) when the registry
 // cannot be read.
-RevokeState inspect_revoke(RevokeServices& services, const RevokeRequest& request);
+RevokeState inspect_revoke(Services& services, const RevokeRequest& request);
 
-// The revocation plan: mark, events, denylist, purge, alias, freeze (the
-// runner adds the summary). Each step checks what is already done and only
-// does the rest, so a rerun under the same incident repeats nothing.
-Plan revoke_plan(RevokeServices& services, const RevokeRequest& request, const RevokeState& state);
+// The revocation plan: mark, events, denylist, purge, alias, freeze,
+// (with request.forensic) the forensic copy, and the proof that the version
+// is blocked everywhere; the runner adds the summary. Each step observes and
+// acts only where the world differs, so a rerun under the same incident
+// repairs what drifted and repeats nothing else.
+Plan revoke_plan(Services& services, const RevokeRequest& request, const RevokeState& state);
 
 // The CloudEvent type a revocation emits.
 inline constexpr const char* k_revoked_event = "model.revoked";
-
-// When traffic was blocked: by the denylist, else by the alias change.
-struct TrafficBlock {
-  std::string by;       // "denylist" or "alias"
-  Millis after{0};      // since the start of this run
-  bool earlier = false; // done in an earlier run of the same incident
-};
-
-// How traffic was blocked, or nullopt when neither step is done.
-std::optional<TrafficBlock> traffic_blocked(const PlanReport& report);
 
 } // namespace credguard::incident

@@ -2,6 +2,7 @@
 #include <credguard/core/redact.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/incident/rollback_steps.hpp>
+#include <credguard/journal/names.hpp>
 
 #include <fmt/format.h>
 
@@ -131,10 +132,11 @@ json prewarm(http::Transport& http, const PurgeTargets& targets, const Clock& cl
   return results;
 }
 
-Step prewarm_step(RevokeServices& services, const RollbackSettings& settings, std::string model, std::string version)
+Step prewarm_step(Services& services, const RollbackSettings& settings, std::string model, std::string version)
 {
-  Step step{"prewarm", fmt::format("pre-warm {}@{} in TorchServe/Triton and wait until ready (up to {} s)", model,
-                                   version, settings.ready_timeout.count() / 1000)};
+  Step step{std::string(journal::step::prewarm),
+            fmt::format("pre-warm {}@{} in TorchServe/Triton and wait until ready (up to {} s)", model, version,
+                        settings.ready_timeout.count() / 1000)};
   step.stop_on_failure = true;
   step.run = [&services, &settings, model, version](const StepContext&) {
     auto results = prewarm(services.http, services.purge, services.clock, model, version, settings.ready_timeout);
@@ -161,13 +163,13 @@ Step validate_step(RollbackServices& services, std::string model, std::string ve
 {
   const auto& configured_settings = services.settings;
   bool configured = !configured_settings.health_url.empty() || !configured_settings.slo.empty();
-  Step step{"validate", configured
-                            ? fmt::format("validate health and {} SLO query(ies) over {} s",
-                                          configured_settings.slo.size(), configured_settings.settle.count() / 1000)
-                            : "validate: no rollback.health_url or rollback.slo configured (skipped)"};
+  Step step{std::string(journal::step::validate),
+            configured ? fmt::format("validate health and {} SLO query(ies) over {} s", configured_settings.slo.size(),
+                                     configured_settings.settle.count() / 1000)
+                       : "validate: no rollback.health_url or rollback.slo configured (skipped)"};
   step.run = [&services, model, version, configured](const StepContext&) {
     const auto& settings = services.settings;
-    const Clock& clock = services.revoke.clock;
+    const Clock& clock = services.services.clock;
     json evidence{{"samples", json::array()}};
     if (!configured) {
       return StepResult{Outcome::skipped, "nothing to validate with (rollback.health_url, rollback.slo)", evidence};
@@ -175,14 +177,14 @@ Step validate_step(RollbackServices& services, std::string model, std::string ve
     if (!settings.health_url.empty()) {
       http::Request health;
       health.url = fill(settings.health_url, model, version);
-      auto answer = services.revoke.http.perform(health);
+      auto answer = services.services.http.perform(health);
       evidence["health"] = json{{"url", redact_url(health.url)}, {"status", answer.status}};
       if (!answer.ok()) {
         return StepResult{Outcome::failed, fmt::format("health {}: {}", redact_url(health.url), answer_of(answer)),
                           evidence};
       }
     }
-    if (!settings.slo.empty() && services.prometheus == nullptr) {
+    if (!settings.slo.empty() && services.services.prometheus == nullptr) {
       return StepResult{Outcome::failed, "rollback.slo is set but prometheus.url is not", evidence};
     }
     auto start = clock.steady_now();
@@ -192,7 +194,7 @@ Step validate_step(RollbackServices& services, std::string model, std::string ve
         json sample{{"slo", slo.name}, {"query", query}, {"max", slo.max}};
         std::string problem;
         try {
-          auto result = services.prometheus->query(query);
+          auto result = services.services.prometheus->query(query);
           if (result.samples.empty() || std::isnan(result.samples[0].value)) {
             problem = "no data";
           } else {

@@ -11,7 +11,7 @@ namespace credguard::incident {
 // every TorchServe/Triton endpoint reports it ready, skipped when none is
 // configured, failed otherwise. A failure stops the plan: the alias is not
 // moved to a version that cannot serve.
-Step prewarm_step(RevokeServices& services, const RollbackSettings& settings, std::string model, std::string version);
+Step prewarm_step(Services& services, const RollbackSettings& settings, std::string model, std::string version);
 
 // Validates the new production version: the health URL answers 2xx and
 // every SLO query stays at or under its max, sampled every interval over

@@ -1,6 +1,8 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
+#include <credguard/journal/milestones.hpp>
+#include <credguard/journal/names.hpp>
 #include <credguard/report/postmortem.hpp>
 
 #include <fmt/format.h>
@@ -70,7 +72,7 @@ std::string describe(const journal::Entry& e)
     auto error = field(evidence, "error");
     return fmt::format("{}/{} endpoints ok{}", ok, endpoints.size(), error.empty() ? "" : ": " + error);
   }
-  for (const char* key : {"error", "message", "problem"}) {
+  for (const char* key : {"error", "message", "problem", "headline"}) {
     if (auto text = field(evidence, key); !text.empty()) {
       return text;
     }
@@ -136,6 +138,8 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
   pm.verify = verify;
   pm.entry_count = entries.size();
   Milestone freeze_t0;
+  Milestone recovered_validated;
+  Milestone recovered_alias;
   for (const auto& e : entries) {
     const auto& action = e.what.action;
     const auto& evidence = e.what.evidence;
@@ -177,16 +181,19 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
         freeze_t0 = {t0, fmt::format("entry {} ({} t0)", e.seq, action)};
       }
     }
-    bool ok = e.what.outcome == "ok";
-    if (ok && ends_with_step(action, "denylist") && pm.blocked.time.empty()) {
-      pm.blocked = at(e);
-    }
+    bool ok = journal::reached(e.what.outcome);
     if (ends_with_step(action, "alias") && evidence.is_object() && evidence.contains("alias")) {
       pm.aliases.push_back({e.time, e.who.actor, action, e.what.target, e.what.outcome, field(evidence, "alias"),
                             field(evidence, "old"), field(evidence, "new")});
-      if (ok && pm.recovered.time.empty()) {
-        pm.recovered = at(e);
-      }
+    }
+    // Recovery is a rollback: a revoke's alias cut blocks, it does not recover.
+    if (ok && action == journal::action(journal::command::rollback, journal::step::validate) &&
+        recovered_validated.time.empty()) {
+      recovered_validated = at(e);
+    }
+    if (ok && action == journal::action(journal::command::rollback, journal::step::alias) &&
+        recovered_alias.time.empty()) {
+      recovered_alias = at(e);
     }
     if (evidence.is_object() && evidence.contains("endpoints") && evidence["endpoints"].is_array()) {
       for (const auto& ep : evidence["endpoints"]) {
@@ -198,6 +205,10 @@ Postmortem build_postmortem(const std::string& incident, const std::vector<journ
       }
     }
   }
+  if (auto blocked = journal::traffic_blocked(entries)) {
+    pm.blocked = {blocked->time, fmt::format("entry {} ({})", blocked->seq, blocked->action)};
+  }
+  pm.recovered = recovered_validated.time.empty() ? recovered_alias : recovered_validated;
   // The incident started at the earliest moment a record puts it: the
   // GuardTrip event, or a freeze T0 the responders set before it.
   if (!freeze_t0.time.empty() && (pm.started.time.empty() || between(freeze_t0, pm.started))) {

@@ -74,11 +74,11 @@ struct Postmortem {
   std::size_t entry_count = 0;      // entries of this incident
   std::vector<std::string> targets; // what was acted on, first seen first
   std::vector<std::string> actors;
-  std::vector<TimelineRow> timeline;    // every entry but postmortem.*
-  Milestone started;                    // the earlier of the GuardTrip event time and a *.freeze t0
-  Milestone detected;                   // the first triage.decision, else the first entry
-  Milestone blocked;                    // the first *.denylist entry that is ok
-  Milestone recovered;                  // the first *.alias entry that is ok
+  std::vector<TimelineRow> timeline; // every entry but postmortem.*
+  Milestone started;                 // the earlier of the GuardTrip event time and a *.freeze t0
+  Milestone detected;                // the first triage.decision, else the first entry
+  Milestone blocked;   // journal::traffic_blocked: denylist, else alias cut, else proof (revoke says the same)
+  Milestone recovered; // the first rollback.validate that is ok, else the first rollback.alias that is
   std::optional<nlohmann::json> triage; // evidence of the first triage.decision
   std::int64_t triage_seq = 0;
   std::vector<PurgeRow> purges;

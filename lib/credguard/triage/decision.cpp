@@ -161,28 +161,32 @@ void medium_band(Verdict& v, double risk, const Thresholds& t)
   v.severity = Severity::p2;
 }
 
-std::string model_ref(const GuardTripEvent& e)
+// The event's model and version: "credit-score@7" or "credit-score".
+std::pair<std::string, std::string> model_and_version(const GuardTripEvent& e)
 {
-  if (e.model.empty()) {
-    return "MODEL@VERSION";
+  auto at = e.model.find('@');
+  if (at == std::string::npos) {
+    return {e.model, ""};
   }
-  return e.model.find('@') == std::string::npos ? e.model + "@VERSION" : e.model;
+  return {e.model.substr(0, at), e.model.substr(at + 1)};
 }
 
-std::string retriage(const Verdict& v, std::string_view incident)
+NextStep retriage(const Verdict& v, std::string_view incident)
 {
   const auto& e = v.event;
-  std::string command =
-      fmt::format("credguard triage --incident {} --risk-score {} --heartbeat-misses {}", shell_quote(incident),
-                  number(e.risk_score.value_or(0)), e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "N");
+  std::vector<std::string> words = {
+      "credguard",          "triage",
+      "--incident",         std::string(incident),
+      "--risk-score",       number(e.risk_score.value_or(0)),
+      "--heartbeat-misses", e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "N"};
   for (auto [flag, value] : {std::pair<const char*, const std::string*>{"--tenant", &e.tenant},
                              {"--capsule", &e.capsule},
                              {"--model", &e.model}}) {
     if (!value->empty()) {
-      command += fmt::format(" {} {}", flag, shell_quote(*value));
+      words.insert(words.end(), {flag, *value});
     }
   }
-  return command;
+  return NextStep{"", shell_command(words), e.heartbeat_misses.has_value()};
 }
 
 } // namespace
@@ -253,25 +257,35 @@ Verdict decide(GuardTripEvent event, const Thresholds& thresholds)
 std::vector<NextStep> next_steps(const Verdict& v, std::string_view incident)
 {
   const auto& e = v.event;
-  std::string model = shell_quote(model_ref(e));
-  std::string inc = shell_quote(incident);
-  std::string reason =
-      shell_quote(fmt::format("guard trip: risk {}, {} heartbeat misses", number(e.risk_score.value_or(0)),
-                              e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "unknown"));
-  std::string rollback = fmt::format("credguard rollback {} --incident {} --reason {}", model, inc, reason);
-  std::string quarantine = fmt::format("credguard quarantine {} --incident {} --reason {}", model, inc, reason);
+  auto [model, version] = model_and_version(e);
+  std::string inc(incident);
+  std::string reason = fmt::format("guard trip: risk {}, {} heartbeat misses", number(e.risk_score.value_or(0)),
+                                   e.heartbeat_misses ? std::to_string(*e.heartbeat_misses) : "unknown");
+  // Unknown parts stay placeholders, and the step says it is incomplete.
+  NextStep rollback{
+      "",
+      shell_command({"credguard", "rollback", model.empty() ? "MODEL" : model, "--incident", inc, "--reason", reason}),
+      !model.empty()};
+  NextStep quarantine{"",
+                      shell_command({"credguard", "quarantine", model.empty() ? "MODEL" : model,
+                                     version.empty() ? "VERSION" : version, "--incident", inc, "--reason", reason}),
+                      !model.empty() && !version.empty()};
+  auto when = [](std::string text, NextStep step) {
+    step.when = std::move(text);
+    return step;
+  };
   switch (v.decision) {
   case Decision::legitimate:
-    return {{"now: move production back to the last healthy version", rollback},
-            {"then: hold the bad version for forensics", quarantine},
-            {"after recovery", fmt::format("credguard postmortem {}", inc)}};
+    return {when("now: move production back to the last healthy version", rollback),
+            when("then: hold the bad version for forensics", quarantine),
+            when("after recovery", NextStep{"", shell_command({"credguard", "postmortem", inc}), true})};
   case Decision::investigate:
     if (!e.heartbeat_misses) {
-      return {{"once the heartbeat misses are known", retriage(v, incident)}, {"if it is confirmed", rollback}};
+      return {when("once the heartbeat misses are known", retriage(v, incident)), when("if it is confirmed", rollback)};
     }
-    return {{"to hold the version while you confirm (blocks serving)", quarantine},
-            {"if the context does not explain the misses", rollback}};
-  case Decision::monitor: return {{"if the risk score or the misses rise", retriage(v, incident)}};
+    return {when("to hold the version while you confirm (blocks serving)", quarantine),
+            when("if the context does not explain the misses", rollback)};
+  case Decision::monitor: return {when("if the risk score or the misses rise", retriage(v, incident))};
   case Decision::false_positive:
     if (v.risk_level == "medium") {
       return {{"check the network path to the capsule", "kubectl get networkpolicies -A; kubectl get endpoints -A"}};
@@ -305,7 +319,7 @@ nlohmann::json to_json(const std::vector<NextStep>& steps)
 {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& step : steps) {
-    out.push_back({{"when", step.when}, {"run", step.run}});
+    out.push_back({{"when", step.when}, {"run", step.run}, {"complete", step.complete}});
   }
   return out;
 }

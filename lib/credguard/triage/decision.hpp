@@ -62,7 +62,8 @@ Verdict decide(GuardTripEvent event, const Thresholds& thresholds);
 // A command to run next and when to run it.
 struct NextStep {
   std::string when;
-  std::string run;
+  std::string run;      // rendered with shell_command(): runs as printed
+  bool complete = true; // false: `run` still has a placeholder (MODEL, VERSION, N) to fill in
 };
 
 // The exact commands that follow from the verdict, for `incident`. Model,

@@ -1,3 +1,4 @@
+#include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/triage/incident_id.hpp>
@@ -7,6 +8,22 @@
 #include <algorithm>
 
 namespace credguard::triage {
+
+bool valid_incident_id(std::string_view id)
+{
+  auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  return !id.empty() && id.size() <= 100 && word(id.front()) && std::all_of(id.begin(), id.end(), [&](char c) {
+    return word(c) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
+}
+
+void validate_incident_id(std::string_view id, std::string_view flag)
+{
+  if (!valid_incident_id(id)) {
+    throw Error(ErrorKind::usage, fmt::format("{} \"{}\" is not a valid incident ID", flag, id),
+                "1-100 letters, digits, '.', '_', ':' and '-', starting with a letter or digit, e.g. INC-20261123-001");
+  }
+}
 
 std::string incident_prefix(SystemTime now)
 {

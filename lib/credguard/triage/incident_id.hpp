@@ -17,4 +17,12 @@ std::string next_incident_id(SystemTime now, const std::vector<std::string>& exi
 // The "INC-YYYYMMDD-" prefix of the UTC day of `now`.
 std::string incident_prefix(SystemTime now);
 
+// The one rule for incident and change IDs, used by triage and every
+// incident command: 1 to 100 characters, letters, digits, '.', '_', ':'
+// and '-', starting with a letter or digit.
+bool valid_incident_id(std::string_view id);
+
+// Throws Error(usage) naming `flag` unless valid_incident_id(id).
+void validate_incident_id(std::string_view id, std::string_view flag = "--incident");
+
 } // namespace credguard::triage

@@ -102,7 +102,7 @@ TEST_CASE("plan: a thrown Error fails the step with its message")
   CHECK(entries[1].what.evidence["kind"] == "unavailable");
 }
 
-TEST_CASE("plan: a rerun under the same incident skips done steps and redoes the rest")
+TEST_CASE("plan: a rerun calls every step again, and one that acts again after an earlier ok is repaired")
 {
   Fixture f;
   PlanRunner runner(f.journal, f.clock, "c");
@@ -110,30 +110,57 @@ TEST_CASE("plan: a rerun under the same incident skips done steps and redoes the
   runner.run(first);
   f.clock.advance(Millis(60'000));
 
+  // The world moved back under `a`: it acts again.
   Plan second{"test", "INC-1", "m@7", "", {f.step("a", Outcome::ok), f.step("b", Outcome::ok)}};
+  second.steps[0].run = [&](const StepContext& context) {
+    ++f.calls["a"];
+    CHECK(context.last_reached() != nullptr);
+    return StepResult{Outcome::ok, "moved it again", {}, true};
+  };
   SystemTime t0_seen{};
   second.steps[1].run = [&](const StepContext& context) {
     ++f.calls["b"];
     t0_seen = context.t0;
     CHECK(context.history.size() == 2); // started + failed of the first run
     CHECK(context.last_evidence()["name"] == "b");
-    return StepResult{Outcome::ok, "ok", {}};
+    CHECK(context.last_reached() == nullptr);
+    // Every entry of the plan so far: the first run's four and this run's two.
+    CHECK(context.plan_entries.size() == 7);
+    return StepResult{Outcome::ok, "ok", {}, true};
   };
   auto report = runner.run(second);
-  CHECK(f.calls["a"] == 1);
+  CHECK(f.calls["a"] == 2);
   CHECK(f.calls["b"] == 2);
-  CHECK(report.steps[0].resumed);
-  CHECK(report.steps[0].outcome == Outcome::ok);
+  CHECK(report.steps[0].done_before);
+  CHECK(report.steps[0].outcome == Outcome::repaired);
+  CHECK(report.steps[0].summary == "repaired: moved it again");
+  // b had never been reached: acting is plain ok, not a repair.
+  CHECK(report.steps[1].outcome == Outcome::ok);
+  CHECK(report.repaired().size() == 1);
   CHECK(report.exit_code() == 0);
-  CHECK(f.outcomes("test.a") == std::vector<std::string>{"started", "ok", "skipped"});
+  CHECK(f.outcomes("test.a") == std::vector<std::string>{"started", "ok", "started", "repaired"});
   // T0 is when the action first began, not when the rerun began.
   CHECK(t0_seen == report.t0);
   CHECK(report.t0 < report.started_at);
 
-  // Another incident or another target does not resume.
+  // A third run that finds everything in place acts nowhere: ok, done before.
+  Plan third{"test", "INC-1", "m@7", "", {f.step("a", Outcome::ok)}};
+  auto checked = runner.run(third);
+  CHECK(checked.steps[0].outcome == Outcome::ok);
+  CHECK(checked.steps[0].done_before);
+  CHECK(f.calls["a"] == 3);
+
+  // Another incident or another target is another plan.
   Plan other{"test", "INC-2", "m@7", "", {f.step("a", Outcome::ok)}};
-  runner.run(other);
-  CHECK(f.calls["a"] == 2);
+  auto fresh = runner.run(other);
+  CHECK_FALSE(fresh.steps[0].done_before);
+
+  // history_after hides what came before (a quarantine after a release).
+  Plan afresh{"test", "INC-1", "m@7", "", {f.step("a", Outcome::ok)}};
+  afresh.history_after = f.journal.list({}).back().seq;
+  auto restarted = runner.run(afresh);
+  CHECK_FALSE(restarted.steps[0].done_before);
+  CHECK(restarted.t0 == restarted.started_at);
 }
 
 TEST_CASE("plan: an interrupt stops after the current step and exits 130")

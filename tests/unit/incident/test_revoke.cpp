@@ -23,11 +23,11 @@ struct Fixture {
   NullLog log;
   std::unique_ptr<http::Transport> http = http::make_curl_transport({}, clock, log);
   registry::MlflowClient registry{registry::MlflowOptions{mlflow.url(), std::nullopt, "", std::nullopt, "t"}, *http};
-  RevokeServices services{registry, *http, clock, {}, {}, {}, nullptr};
+  Services services{registry, *http, clock, {}, {}, {}, nullptr};
 
   RevokeRequest request(const std::string& version = "7")
   {
-    return RevokeRequest{"m", version, "INC-1", "drift", false, "", "alice"};
+    return RevokeRequest{"m", version, "INC-1", "drift", false, "", "alice", false, false};
   }
   StepResult run(const Step& step, std::vector<journal::Entry> history = {})
   {
@@ -106,6 +106,29 @@ TEST_CASE("revoke: mark writes only the missing tags, state first, Revoked elsew
   CHECK(f.mlflow.tags("m", 7).at("credguard.incident") == "INC-1");
   auto again = f.run(mark_step(f.services, request, state));
   CHECK(again.evidence["tags_written"].empty());
+  CHECK_FALSE(again.acted);
+  CHECK(again.summary.starts_with("in place (checked now)"));
+
+  // Someone set the state back: the next run writes it again, and says so.
+  f.mlflow.add_version("m", 7,
+                       {{"credguard.state", "Approved"},
+                        {"credguard.reason", "drift"},
+                        {"credguard.incident", "INC-1"},
+                        {"credguard.revoked_at", "2026-01-01T00:00:00Z"}});
+  auto repaired = f.run(mark_step(f.services, request, state));
+  CHECK(repaired.acted);
+  CHECK(repaired.evidence["tags_written"] == json::array({"credguard.state"}));
+  CHECK(repaired.summary.find("the registry said Approved") != std::string::npos);
+  CHECK(f.mlflow.tags("m", 7).at("credguard.state") == "Revoked");
+
+  // A write whose answer is lost (applied, then 502) is judged by the read-back.
+  f.mlflow.add_version("m", 9, {{"credguard.state", "Approved"}});
+  f.mlflow.lose_answers("POST", "model-versions/set-tag", test::FakeMlflow::Lost::bad_gateway, 8);
+  auto nine = f.request("9");
+  auto lost = f.run(mark_step(f.services, nine, inspect_revoke(f.services, nine)));
+  CHECK(lost.outcome == Outcome::ok);
+  CHECK_FALSE(lost.evidence["answers_lost"].empty());
+  CHECK(f.mlflow.tags("m", 9).at("credguard.state") == "Revoked");
 
   f.mlflow.add_version("m", 8, {{"credguard.state", "Revoked"}, {"credguard.incident", "INC-0"}});
   auto other = f.request("8");
@@ -133,10 +156,40 @@ TEST_CASE("revoke: the alias step moves production, records old and new, and rec
   // A rerun after a crash mid-step: production already moved by us.
   auto resumed = f.run(step, {started(step.intent)});
   CHECK(resumed.outcome == Outcome::ok);
-  CHECK(resumed.evidence["confirmed"] == true);
+  CHECK(resumed.summary.find("in place (checked now)") != std::string::npos);
   CHECK(f.mlflow.count("POST", "registered-models/alias") == 1);
   // Without that history, production pointing elsewhere is nothing to do.
   CHECK(f.run(step).outcome == Outcome::skipped);
+
+  // Someone points production back at 7: the rerun moves it again.
+  f.mlflow.set_alias("m", "production", 7);
+  journal::Entry done;
+  done.what.outcome = "ok";
+  done.what.evidence = result.evidence;
+  auto repaired = f.run(step, {started(step.intent), done});
+  CHECK(repaired.outcome == Outcome::ok);
+  CHECK(repaired.acted);
+  CHECK(repaired.summary == "production had moved back to 7; production 7 -> 6");
+  CHECK(f.mlflow.alias("m", "production") == "6");
+}
+
+TEST_CASE("revoke: an alias write whose answer is lost is read back, never reported as not moved")
+{
+  for (auto how : {test::FakeMlflow::Lost::bad_gateway, test::FakeMlflow::Lost::dropped}) {
+    Fixture f;
+    f.mlflow.add_version("m", 6, {{"credguard.state", "Approved"}});
+    f.mlflow.add_version("m", 7);
+    f.mlflow.set_alias("m", "production", 7);
+    // Every attempt (the client retries) is applied and its answer lost.
+    f.mlflow.lose_answers("POST", "registered-models/alias", how, 8);
+    auto request = f.request();
+    auto result = f.run(alias_step(f.services, request, inspect_revoke(f.services, request)));
+    INFO(result.summary);
+    CHECK(result.outcome == Outcome::ok);
+    CHECK(result.evidence.contains("answer_lost"));
+    CHECK(result.summary.find("read back") != std::string::npos);
+    CHECK(f.mlflow.alias("m", "production") == "6");
+  }
 }
 
 TEST_CASE("revoke: without sinks, denylist, caches or Kubernetes the steps say which keys enable them")
@@ -145,7 +198,8 @@ TEST_CASE("revoke: without sinks, denylist, caches or Kubernetes the steps say w
   f.mlflow.add_version("m", 7);
   auto request = f.request();
   auto plan = revoke_plan(f.services, request, inspect_revoke(f.services, request));
-  REQUIRE(plan.steps.size() == 6);
+  REQUIRE(plan.steps.size() == 7);
+  CHECK(plan.steps.back().name == "proof");
   std::map<std::string, StepResult> results;
   for (const auto& step : plan.steps) {
     results[step.name] = f.run(step);
@@ -171,7 +225,8 @@ TEST_CASE("steps: the denylist reports an entry already present, and a gateway f
   CHECK(gateway.denylisted("m", "7"));
   CHECK(json::parse(gateway.server().requests().at(1).body)["incident"] == "INC-1");
   auto second = f.run(denylist_step(*f.http, serving, nullptr, f.clock, entry));
-  CHECK(second.summary == "already denylisted");
+  CHECK(second.summary == "in place (checked now): every denylist holds it");
+  CHECK_FALSE(second.acted);
   CHECK(gateway.count("PUT", "/admin/denylist") == 1);
 
   gateway.require_token("needed");

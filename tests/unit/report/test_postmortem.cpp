@@ -124,7 +124,9 @@ TEST_CASE("postmortem: milestones and times measured from detection")
   CHECK(pm.started.time == "2026-11-23T07:55:00Z"); // the freeze t0 is earlier than the event time
   CHECK(pm.blocked.source == "entry 5 (revoke.denylist)");
   CHECK(report::between(pm.detected, pm.blocked) == Millis(40'000));
-  CHECK(report::between(pm.detected, pm.recovered) == Millis(70'000));
+  // A revoke's alias cut blocks traffic; recovery is a rollback's, and this
+  // incident has none.
+  CHECK(pm.recovered.time.empty());
   CHECK(report::between(pm.started, pm.detected) == Millis(300'000));
   CHECK(pm.timeline.size() == 9); // the other incident's entry is not there
   CHECK(pm.failures.size() == 1);
@@ -132,6 +134,20 @@ TEST_CASE("postmortem: milestones and times measured from detection")
   REQUIRE(pm.aliases.size() == 1);
   CHECK(pm.aliases[0].new_version == "6");
   CHECK(pm.targets == std::vector<std::string>{"credit-score@7"});
+}
+
+TEST_CASE("postmortem: recovery is a validated rollback, and blocked comes from the alias cut without a denylist")
+{
+  IncidentJournal j;
+  j.add("triage.decision", "credit-score@7", "legitimate", {});
+  j.add("revoke.denylist", "credit-score@7", "skipped", {{"denylists", nlohmann::json::array()}});
+  j.add("revoke.alias", "credit-score@7", "ok", {{"alias", "production"}, {"old", "7"}, {"new", "6"}});
+  j.add("rollback.alias", "credit-score@6->5", "ok", {{"alias", "production"}, {"old", "6"}, {"new", "5"}});
+  j.add("rollback.validate", "credit-score@6->5", "ok", {});
+  auto pm = j.build();
+  CHECK(pm.blocked.source == "entry 3 (revoke.alias)");
+  CHECK(pm.recovered.source == "entry 5 (rollback.validate)");
+  CHECK(report::between(pm.detected, pm.blocked) == Millis(20'000));
 }
 
 TEST_CASE("postmortem: without triage, freeze or recovery the document says what is unknown")

@@ -187,16 +187,24 @@ TEST_CASE("next_steps: exact commands with the model and incident, placeholders 
   e.model = "credit-score@7";
   auto steps = next_steps(decide(e, Thresholds{}), "INC-20261123-001");
   REQUIRE(steps.size() == 3);
+  // rollback takes the model; quarantine the model and the version.
   CHECK(steps[0].run ==
-        "credguard rollback credit-score@7 --incident INC-20261123-001 --reason 'guard trip: risk 0.91, 4 heartbeat "
+        "credguard rollback credit-score --incident INC-20261123-001 --reason 'guard trip: risk 0.91, 4 heartbeat "
         "misses'");
-  CHECK(steps[1].run.starts_with("credguard quarantine credit-score@7 --incident INC-20261123-001"));
+  CHECK(steps[1].run.starts_with("credguard quarantine credit-score 7 --incident INC-20261123-001 --reason "));
   CHECK(steps[2].run == "credguard postmortem INC-20261123-001");
+  CHECK(std::all_of(steps.begin(), steps.end(), [](const NextStep& step) { return step.complete; }));
 
   e.model = "";
-  CHECK(next_steps(decide(e, Thresholds{}), "INC-1")[0].run.starts_with("credguard rollback MODEL@VERSION "));
+  auto unknown = next_steps(decide(e, Thresholds{}), "INC-1");
+  CHECK(unknown[0].run.starts_with("credguard rollback MODEL "));
+  CHECK_FALSE(unknown[0].complete);
   e.model = "credit-score";
-  CHECK(next_steps(decide(e, Thresholds{}), "INC-1")[0].run.starts_with("credguard rollback credit-score@VERSION "));
+  auto no_version = next_steps(decide(e, Thresholds{}), "INC-1");
+  CHECK(no_version[0].run.starts_with("credguard rollback credit-score "));
+  CHECK(no_version[0].complete);
+  CHECK(no_version[1].run.starts_with("credguard quarantine credit-score VERSION "));
+  CHECK_FALSE(no_version[1].complete);
 
   e.risk_score = 0.6;
   e.heartbeat_misses.reset();

@@ -42,8 +42,9 @@ bool KubeServingCluster::set_configmap_entry(const std::string& configmap, const
                                              const std::string& value)
 {
   json data = configmap_data(configmap);
-  auto current = data.find(key);
-  if (current != data.end() && current->is_string() && current->get<std::string>() == value) {
+  // The entry's identity is its key: an entry another run (or another
+  // operator's journal) wrote stays as it is, its first `since` with it.
+  if (data.contains(key)) {
     return true;
   }
   m_client.patch_configmap(m_namespace, configmap, {{key, value}});
@@ -60,23 +61,40 @@ bool KubeServingCluster::remove_configmap_entry(const std::string& configmap, co
   return true;
 }
 
-std::vector<incident::CronJobChange> KubeServingCluster::suspend_cronjobs(const std::string& selector)
+std::vector<incident::CronJobChange> KubeServingCluster::cronjobs(const std::string& selector)
 {
   k8s::ListOptions options;
   options.label_selector = selector;
   json list = m_client.list(m_client.cronjob_path(m_namespace), options);
-  std::vector<incident::CronJobChange> changes;
+  std::vector<incident::CronJobChange> found;
   for (const auto& item : list.value("items", json::array())) {
-    incident::CronJobChange change;
-    change.name = item["metadata"].value("name", std::string());
-    // spec.suspend false is omitted by the server.
-    change.was_suspended = item.contains("spec") && item["spec"].value("suspend", false);
+    incident::CronJobChange cronjob;
+    cronjob.name = item["metadata"].value("name", std::string());
+    cronjob.was_suspended = item.contains("spec") && item["spec"].value("suspend", false);
+    found.push_back(std::move(cronjob));
+  }
+  return found;
+}
+
+std::vector<incident::CronJobChange> KubeServingCluster::suspend_cronjobs(const std::string& selector)
+{
+  auto changes = cronjobs(selector);
+  for (const auto& change : changes) {
     if (!change.was_suspended) {
       m_client.set_cronjob_suspended(m_namespace, change.name, true);
     }
-    changes.push_back(std::move(change));
   }
   return changes;
+}
+
+std::optional<std::string> KubeServingCluster::configmap_entry(const std::string& configmap, const std::string& key)
+{
+  json data = configmap_data(configmap);
+  auto value = data.find(key);
+  if (value == data.end() || !value->is_string()) {
+    return std::nullopt;
+  }
+  return value->get<std::string>();
 }
 
 } // namespace credguard::cli

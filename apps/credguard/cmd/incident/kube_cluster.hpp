@@ -18,6 +18,8 @@ public:
   bool set_configmap_entry(const std::string& configmap, const std::string& key, const std::string& value) override;
   bool remove_configmap_entry(const std::string& configmap, const std::string& key) override;
   std::vector<incident::CronJobChange> suspend_cronjobs(const std::string& selector) override;
+  std::optional<std::string> configmap_entry(const std::string& configmap, const std::string& key) override;
+  std::vector<incident::CronJobChange> cronjobs(const std::string& selector) override;
 
 private:
   // The ConfigMap's data (empty when it has none); Error(data) when it does not exist.

@@ -2,28 +2,45 @@
 
 #include "cli/context.hpp"
 
-#include <credguard/events/notifier.hpp>
-#include <credguard/incident/cluster.hpp>
-#include <credguard/incident/denylist.hpp>
-#include <credguard/incident/purge.hpp>
+#include <credguard/incident/services.hpp>
+#include <credguard/s3/client.hpp>
 
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace credguard::cli {
 
-// The configured sinks, cache layers and serving platform the incident
-// commands act on.
-struct IncidentServices {
-  events::EventsOptions events;
-  incident::PurgeTargets purge;
-  incident::ServingOptions serving;
-  // nullptr when Kubernetes is not configured: the steps that need it say
-  // so and are skipped.
-  std::unique_ptr<incident::ServingCluster> cluster;
+// The incident commands' services, assembled in one place from the
+// configuration, and what they own (registry client, cluster, S3 client,
+// the scratch directory of a forensic copy, removed on destruction).
+class IncidentWiring {
+public:
+  // What a command needs beyond the registry, events, purge and serving.
+  struct Needs {
+    bool forensic = false;   // the forensic store and the incident's journal
+    bool prometheus = false; // rollback's SLO queries
+    bool registry = true;    // false: purge-cache, which never reads it
+  };
+
+  IncidentWiring(Context& ctx, Needs needs);
+  ~IncidentWiring();
+  IncidentWiring(const IncidentWiring&) = delete;
+  IncidentWiring& operator=(const IncidentWiring&) = delete;
+
+  incident::Services& services() { return *m_services; }
+
+private:
+  std::unique_ptr<registry::ModelRegistry> m_registry;
+  std::unique_ptr<incident::ServingCluster> m_cluster;
+  std::unique_ptr<s3::Client> m_s3;
+  std::filesystem::path m_scratch;
+  std::optional<incident::Services> m_services;
 };
 
-// Reads the events, purge and serving sections. Throws Error(config)
-// naming the key of a malformed entry.
-IncidentServices load_incident_services(Context& ctx);
+// The registry client from registry.* / MLFLOW_TRACKING_*. Throws
+// Error(config) naming the keys when none is configured.
+std::unique_ptr<registry::ModelRegistry> make_registry(Context& ctx);
 
 } // namespace credguard::cli

@@ -1,14 +1,17 @@
 #include "cmd/purge/purge_cache.hpp"
 
 #include "cmd/commands.hpp"
-#include "cmd/incident/common.hpp"
+#include "cmd/incident/confirm.hpp"
+#include "cmd/incident/plan_output.hpp"
 #include "cmd/incident/services.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/common_steps.hpp>
+#include <credguard/journal/names.hpp>
 #include <credguard/registry/model_version.hpp>
+#include <credguard/triage/incident_id.hpp>
 
 #include <fmt/format.h>
 
@@ -63,10 +66,11 @@ int run_purge_cache(const PurgeCacheOptions& options, Context& ctx)
   registry::validate_model_name(options.model);
   registry::validate_version_label(options.version);
   if (!options.incident.empty()) {
-    validate_incident_id(options.incident);
+    triage::validate_incident_id(options.incident);
   }
   auto layers = chosen_layers(options.layers);
-  auto services = load_incident_services(ctx);
+  IncidentWiring wiring(ctx, {false, false, false});
+  auto& services = wiring.services();
   auto targets = services.purge.only(layers);
   if (targets.empty()) {
     throw Error(ErrorKind::config, "no cache endpoint is configured for the chosen layers",
@@ -74,7 +78,8 @@ int run_purge_cache(const PurgeCacheOptions& options, Context& ctx)
   }
   std::string actor = journal::resolve_identity(ctx.env(), ctx.global.actor).actor;
   std::string reason = options.reason.empty() ? "cache purge" : options.reason;
-  incident::Plan plan{"purge-cache", options.incident, options.model + "@" + options.version, reason, {}};
+  incident::Plan plan{
+      std::string(journal::command::purge_cache), options.incident, options.model + "@" + options.version, reason, {}};
   auto purge_failed = std::make_shared<bool>(false);
   auto purge = incident::purge_step(ctx.http(), targets, ctx.clock(), options.model, options.version);
   auto inner = purge.run;
@@ -86,7 +91,7 @@ int run_purge_cache(const PurgeCacheOptions& options, Context& ctx)
   plan.steps.push_back(std::move(purge));
   incident::DenylistEntry entry{options.model, options.version, options.incident, reason, ctx.clock().now()};
   plan.steps.push_back(guarded_denylist(
-      incident::denylist_step(ctx.http(), services.serving, services.cluster.get(), ctx.clock(), entry), purge_failed));
+      incident::denylist_step(ctx.http(), services.serving, services.cluster, ctx.clock(), entry), purge_failed));
 
   nlohmann::json document{{"schema_version", 1},    {"command", "purge-cache"},   {"incident", options.incident},
                           {"model", options.model}, {"version", options.version}, {"dry_run", options.dry_run},

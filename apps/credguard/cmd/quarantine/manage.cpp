@@ -1,10 +1,12 @@
-#include "cmd/incident/common.hpp"
+#include "cmd/incident/confirm.hpp"
+#include "cmd/incident/plan_output.hpp"
 #include "cmd/incident/services.hpp"
 #include "cmd/quarantine/quarantine.hpp"
 #include "cmd/revoke/revoke.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
+#include <credguard/core/strings.hpp>
 #include <credguard/core/table.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/quarantine.hpp>
@@ -111,6 +113,7 @@ int run_quarantine_confirm(const QuarantineConfirmOptions& options, Context& ctx
 {
   auto registry = make_registry(ctx);
   auto entry = incident::quarantined_version(*registry, options.model, options.version);
+  registry.reset();
   RevokeOptions revoke;
   revoke.model = options.model;
   revoke.version = options.version;
@@ -129,12 +132,11 @@ int run_quarantine_release(const QuarantineReleaseOptions& options, Context& ctx
     throw Error(ErrorKind::data, fmt::format("{}: the report is empty", options.report),
                 "a release needs the investigation's conclusion");
   }
-  auto services = load_incident_services(ctx);
-  auto registry = make_registry(ctx);
-  auto entry = incident::quarantined_version(*registry, options.model, options.version);
-  incident::RevokeServices revoke{*registry,      ctx.http(),       ctx.clock(),           services.events,
-                                  services.purge, services.serving, services.cluster.get()};
-  auto plan = incident::release_plan(revoke, entry, std::filesystem::path(options.report).filename().string(), report);
+  IncidentWiring wiring(ctx, {});
+  auto& services = wiring.services();
+  auto entry = incident::quarantined_version(services.registry, options.model, options.version);
+  auto plan =
+      incident::release_plan(services, entry, std::filesystem::path(options.report).filename().string(), report);
   if (format == OutputFormat::table) {
     print_plan(ctx, plan);
   }
@@ -155,9 +157,13 @@ int run_quarantine_release(const QuarantineReleaseOptions& options, Context& ctx
   }
   ctx.out() << '\n';
   print_report(ctx, result);
-  ctx.out() << fmt::format("\nThe production alias was not moved back. To serve {} again:\n  credguard rollback {} "
-                           "--to {} --incident {}\n",
-                           plan.target, options.model, options.version, entry.incident);
+  std::vector<std::string> rollback = {"credguard",     "rollback",   options.model, "--to",
+                                       options.version, "--incident", entry.incident};
+  if (entry.previous_state != registry::k_state_approved) {
+    rollback.emplace_back("--force"); // rollback --to wants an Approved version
+  }
+  ctx.out() << fmt::format("\nThe production alias was not moved back. To serve {} again:\n", plan.target);
+  print_next(ctx, {shell_command(rollback)});
   return result.exit_code();
 }
 

@@ -1,42 +1,42 @@
 #include "cmd/quarantine/quarantine.hpp"
 
 #include "cmd/commands.hpp"
-#include "cmd/incident/common.hpp"
+#include "cmd/incident/confirm.hpp"
+#include "cmd/incident/plan_output.hpp"
 #include "cmd/incident/services.hpp"
 
 #include <credguard/core/error.hpp>
+#include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/quarantine.hpp>
+#include <credguard/journal/names.hpp>
 #include <credguard/registry/model_version.hpp>
-#include <credguard/s3/settings.hpp>
+#include <credguard/triage/incident_id.hpp>
 
 #include <fmt/format.h>
-
-#include <unistd.h>
 
 namespace credguard::cli {
 
 namespace {
 
-// Removes the scratch directory of the forensic copy, whatever happens.
-struct ScratchDir {
-  std::filesystem::path path;
-  ~ScratchDir()
-  {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
-std::string incident_log(Context& ctx, const std::string& incident)
+// The last release of this plan's target under its incident: a quarantine
+// after it starts afresh (its own T0 and deadline).
+std::int64_t released_at(Context& ctx, const incident::Plan& plan)
 {
-  journal::Filter filter;
-  filter.incident = incident;
-  std::string lines;
-  for (const auto& entry : ctx.journal(journal::Journal::Mode::read_write).list(filter)) {
-    lines += entry.to_json().dump() + "\n";
+  if (!std::filesystem::exists(ctx.journal_path())) {
+    return 0;
   }
-  return lines;
+  journal::Filter filter;
+  filter.incident = plan.incident;
+  filter.action_prefix = journal::action(journal::command::quarantine_release, "");
+  std::int64_t seq = 0;
+  for (const auto& entry : ctx.journal(journal::Journal::Mode::read_only).list(filter)) {
+    if (entry.what.target == plan.target && entry.what.action.ends_with(journal::step::summary) &&
+        journal::reached(entry.what.outcome)) {
+      seq = entry.seq;
+    }
+  }
+  return seq;
 }
 
 } // namespace
@@ -49,7 +49,7 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
   }
   registry::validate_model_name(options.model);
   registry::validate_version_label(options.version);
-  validate_incident_id(options.incident);
+  triage::validate_incident_id(options.incident);
   if (options.reason.empty()) {
     throw Error(ErrorKind::usage, "--reason must say why the version is quarantined");
   }
@@ -58,29 +58,18 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
     throw Error(ErrorKind::usage, fmt::format("--ttl \"{}\" is not a positive duration", options.ttl),
                 "e.g. --ttl 14d, 72h");
   }
-  auto services = load_incident_services(ctx);
-  auto registry = make_registry(ctx);
-  auto settings = s3::load_settings(ctx.config(), ctx.env());
-  std::unique_ptr<s3::Client> s3_client;
-  if (!settings.forensic_bucket.empty()) {
-    s3_client = s3::make_client(settings, ctx.env(), ctx.redactor(), ctx.http(), ctx.clock(), ctx.log());
-  }
-  incident::RevokeServices revoke{*registry,      ctx.http(),       ctx.clock(),           services.events,
-                                  services.purge, services.serving, services.cluster.get()};
-  ScratchDir scratch{std::filesystem::temp_directory_path() /
-                     fmt::format("credguard-forensic-{}-{}", ::getpid(), options.incident)};
-  incident::QuarantineServices quarantine{
-      revoke,
-      incident::ForensicStore{s3_client.get(), settings.forensic_bucket, settings.lock_mode, settings.lock_retention},
-      [&ctx, &options] { return incident_log(ctx, options.incident); }, scratch.path};
+  IncidentWiring wiring(ctx, {true, false});
+  auto& services = wiring.services();
   incident::QuarantineRequest request{options.model,
                                       options.version,
                                       options.incident,
                                       options.reason,
                                       *ttl,
-                                      journal::resolve_identity(ctx.env(), ctx.global.actor).actor};
-  auto state = incident::inspect_quarantine(quarantine, request);
-  auto plan = incident::quarantine_plan(quarantine, request, state);
+                                      journal::resolve_identity(ctx.env(), ctx.global.actor).actor,
+                                      options.renotify};
+  auto state = incident::inspect_quarantine(services, request);
+  auto plan = incident::quarantine_plan(services, request, state);
+  plan.history_after = released_at(ctx, plan);
 
   nlohmann::json document{{"schema_version", 1},        {"command", "quarantine"},    {"incident", options.incident},
                           {"model", options.model},     {"version", options.version}, {"ttl", options.ttl},
@@ -95,14 +84,19 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
   }
   const auto& report = *run.report;
   std::vector<std::string> next = {
-      fmt::format("credguard quarantine confirm {} {}   # confirmed: revoke it", options.model, options.version),
-      fmt::format("credguard quarantine release {} {} --report FILE   # false positive", options.model,
-                  options.version),
-      fmt::format("credguard journal list --incident {}", options.incident)};
+      shell_command({"credguard", "quarantine", "confirm", options.model, options.version}) +
+          "   # confirmed: revoke it",
+      shell_command(
+          {"credguard", "quarantine", "release", options.model, options.version, "--report", "conclusion.md"}) +
+          "   # false positive: write the conclusion to conclusion.md first",
+      shell_command({"credguard", "status", options.model, options.version}),
+      shell_command({"credguard", "journal", "list", "--incident", options.incident})};
   if (format == OutputFormat::json) {
     document["steps"] = report_json(report);
     document["t0"] = format_rfc3339(report.t0);
-    document["until"] = format_rfc3339_seconds(report.t0 + *ttl);
+    if (const auto* mark = report.find("mark"); mark != nullptr && mark->evidence.contains("until")) {
+      document["until"] = mark->evidence["until"];
+    }
     document["duration_ms"] = report.duration.count();
     document["interrupted"] = report.interrupted;
     document["next"] = next;
@@ -115,17 +109,21 @@ int run_quarantine(const QuarantineOptions& options, Context& ctx)
   if (const auto* purge = report.find("purge"); purge != nullptr) {
     print_purge_table(ctx, purge->evidence, ctx.journal().identity().actor);
   }
-  ctx.out() << fmt::format("\nQuarantined until {}. Total {}.\n", format_rfc3339_seconds(report.t0 + *ttl),
-                           format_duration(report.duration));
+  ctx.out() << '\n' << traffic_line(report, run.trail) << '\n';
+  const auto* mark = report.find("mark");
+  bool marked = mark != nullptr && mark->ran &&
+                (mark->outcome == incident::Outcome::ok || mark->outcome == incident::Outcome::repaired);
+  ctx.out() << (marked ? fmt::format("Quarantined until {} (read back from the registry). ",
+                                     mark->evidence.value("until", std::string("?")))
+                       : std::string("NOT quarantined: the mark step did not complete. "))
+            << fmt::format("Total {}.\n", format_duration(report.duration));
   if (report.interrupted) {
     ctx.out() << "Interrupted: rerun the same command to resume where it stopped.\n";
   } else if (report.exit_code() != 0) {
-    ctx.out() << "Some steps failed: fix the cause and rerun the same command; done steps are not repeated.\n";
+    ctx.out() << "Some steps failed: fix the cause and rerun the same command; it checks every step again and\n"
+                 "repeats only what is not in place.\n";
   }
-  ctx.out() << "Next:\n";
-  for (const auto& line : next) {
-    ctx.out() << "  " << line << '\n';
-  }
+  print_next(ctx, next);
   return report.exit_code();
 }
 
@@ -137,13 +135,16 @@ void add_quarantine(CLI::App& cmd, Context& ctx)
   cmd.add_option("--incident", options->incident, "Incident ID; rerunning with it resumes");
   cmd.add_option("--reason", options->reason, "Why the version is quarantined (journaled, tagged, announced)");
   cmd.add_option("--ttl", options->ttl, "How long the quarantine lasts before a decision is due (default 14d)");
+  cmd.add_flag("--renotify", options->renotify, "Send the notifications again on a rerun");
   cmd.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
   cmd.add_flag("-y,--yes", options->yes, "Do not ask for confirmation (needed without a terminal)");
   cmd.footer("Steps: mark Quarantined with its deadline and previous state, emit model.quarantined, denylist,\n"
              "purge every cache layer, move production off the version, copy artifacts, release manifest and\n"
              "evidence to s3.forensic_bucket under quarantine/MODEL/VERSION/INCIDENT/ with Object Lock and\n"
-             "SHA-256 (MANIFEST.json), read back and verified. Rerunning with the same --incident resumes.\n"
-             "Exit: 0 done, 2 a step failed, 64 usage or not confirmed, 65 unknown version, 130 interrupted.");
+             "SHA-256 (MANIFEST.json), read back and verified, and prove the version blocked everywhere.\n"
+             "A rerun with the same --incident checks every step again and repairs what drifted; after a\n"
+             "release, it quarantines afresh. Exit: 0 done and proven, 2 a step failed or the version may\n"
+             "still serve, 64 usage or not confirmed, 65 unknown version, 130 interrupted.");
   add_quarantine_manage(cmd, ctx);
   cmd.callback([&ctx, &cmd, options] {
     if (!cmd.get_subcommands().empty()) {

@@ -13,6 +13,7 @@ struct QuarantineOptions {
   std::string incident;
   std::string reason;
   std::string ttl = "14d";
+  bool renotify = false;
   bool dry_run = false;
   bool yes = false;
 };

@@ -15,6 +15,8 @@ struct RevokeOptions {
   bool emergency = false;
   bool planned = false;
   std::string to;
+  bool forensic = false;
+  bool renotify = false;
   bool dry_run = false;
   bool yes = false;
 };

@@ -12,6 +12,8 @@ struct RollbackOptions {
   std::string to;
   std::string incident;
   std::string reason;
+  bool force = false;
+  bool renotify = false;
   bool dry_run = false;
   bool yes = false;
 };

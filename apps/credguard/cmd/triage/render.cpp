@@ -60,7 +60,7 @@ void render_verdict(Context& ctx, OutputFormat format, const triage::Verdict& v,
   path.render(out, ctx.color());
   out << "\nNext:\n";
   for (const auto& step : steps) {
-    out << fmt::format("  {}\n    $ {}\n", step.when, step.run);
+    out << fmt::format("  {}\n    $ {}{}\n", step.when, step.run, step.complete ? "" : "   # fill in the placeholders");
   }
 }
 

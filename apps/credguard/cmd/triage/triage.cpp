@@ -18,16 +18,6 @@ namespace credguard::cli {
 
 namespace {
 
-void check_incident(const std::string& incident)
-{
-  static const std::regex k_id("[A-Za-z0-9][A-Za-z0-9._-]*");
-  if (!incident.empty() && !std::regex_match(incident, k_id)) {
-    throw Error(
-        ErrorKind::usage,
-        fmt::format("--incident \"{}\": expected letters, digits, '.', '_' and '-' (e.g. INC-20261123-001)", incident));
-  }
-}
-
 // The journal, or nullptr with a warning: triage changes nothing, so a
 // journal that cannot be opened does not stop it.
 journal::Journal* open_journal(Context& ctx)
@@ -198,7 +188,9 @@ int run_triage(const TriageOptions& options, Context& ctx)
   if (options.list_scenarios || !options.scenario.empty() || !options.signals.empty()) {
     return run_triage_scenarios(options, ctx);
   }
-  check_incident(options.incident);
+  if (!options.incident.empty()) {
+    triage::validate_incident_id(options.incident);
+  }
   auto thresholds = triage::thresholds_from(ctx.config());
   if (options.execute && format == OutputFormat::json) {
     throw Error(ErrorKind::usage, "--execute prints rollback's report after the verdict: use --output table",

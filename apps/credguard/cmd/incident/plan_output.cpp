@@ -1,27 +1,16 @@
-#include "cmd/incident/common.hpp"
+#include "cmd/incident/plan_output.hpp"
 
-#include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/table.hpp>
 #include <credguard/core/time_format.hpp>
-#include <credguard/registry/mlflow_client.hpp>
+#include <credguard/journal/milestones.hpp>
+#include <credguard/journal/names.hpp>
 
 #include <fmt/format.h>
-
-#include <csignal>
 
 namespace credguard::cli {
 
 namespace {
-
-// Signal handlers can only reach static storage.
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_interrupt(int signal)
-{
-  g_interrupted.store(true);
-  std::signal(signal, SIG_DFL); // a second Ctrl-C ends the process
-}
 
 Color color_of(incident::Outcome outcome, bool ran)
 {
@@ -30,80 +19,26 @@ Color color_of(incident::Outcome outcome, bool ran)
   }
   switch (outcome) {
   case incident::Outcome::ok: return Color::green;
+  case incident::Outcome::repaired: return Color::yellow;
   case incident::Outcome::failed: return Color::red;
   case incident::Outcome::skipped: return Color::grey;
   }
   return Color::none;
 }
 
+// ok on a rerun that found the world as desired reads "in place".
 std::string result_word(const incident::StepReport& step)
 {
-  if (step.resumed) {
-    return "done";
-  }
   if (!step.ran) {
     return "not run";
+  }
+  if (step.outcome == incident::Outcome::ok && step.done_before) {
+    return "in place";
   }
   return std::string(incident::to_string(step.outcome));
 }
 
 } // namespace
-
-void validate_incident_id(const std::string& id, const std::string& flag)
-{
-  bool ok = !id.empty() && id.size() <= 100 && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == ':' || c == '-';
-  });
-  if (!ok) {
-    throw Error(ErrorKind::usage, fmt::format("{} \"{}\" is not a valid incident ID", flag, id),
-                "use letters, digits, '.', '_', ':' and '-', e.g. INC-20261123-001");
-  }
-}
-
-bool confirm(Context& ctx, bool yes, const std::string& question)
-{
-  if (yes) {
-    return true;
-  }
-  if (!ctx.io().in_is_tty) {
-    throw Error(ErrorKind::usage, "this command changes production and needs confirmation: nothing was changed",
-                "run it on a terminal to confirm, or pass --yes");
-  }
-  ctx.err() << question << " [y/N] " << std::flush;
-  std::string answer;
-  std::getline(ctx.in(), answer);
-  answer = to_lower(trim(answer));
-  return answer == "y" || answer == "yes";
-}
-
-InterruptScope::InterruptScope()
-{
-  g_interrupted.store(false);
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-}
-
-InterruptScope::~InterruptScope()
-{
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
-const std::atomic<bool>& InterruptScope::flag() const
-{
-  return g_interrupted;
-}
-
-std::unique_ptr<registry::ModelRegistry> make_registry(Context& ctx)
-{
-  auto options = registry::mlflow_options(ctx.config(), ctx.env(), ctx.redactor());
-  if (!options) {
-    throw Error(ErrorKind::config, "no model registry configured: registry.url is not set",
-                "set registry.url (or CREDGUARD_REGISTRY_URL, or MLFLOW_TRACKING_URI) to the MLflow server");
-  }
-  return std::make_unique<registry::MlflowClient>(std::move(*options), ctx.http());
-}
 
 void print_plan(Context& ctx, const incident::Plan& plan)
 {
@@ -148,8 +83,8 @@ void print_report(Context& ctx, const incident::PlanReport& report)
   bool color = ctx.color();
   Table table({"STEP", "RESULT", "DURATION", "DETAIL"});
   for (const auto& step : report.steps) {
-    table.add_row({step.name, Cell(result_word(step), color_of(step.outcome, step.ran || step.resumed)),
-                   format_duration(step.duration), step.summary});
+    table.add_row({step.name, Cell(result_word(step), color_of(step.outcome, step.ran)), format_duration(step.duration),
+                   step.summary});
   }
   table.render(ctx.out(), color);
 }
@@ -159,8 +94,8 @@ nlohmann::json report_json(const incident::PlanReport& report)
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& step : report.steps) {
     steps.push_back({{"step", step.name},
-                     {"outcome", step.resumed || step.ran ? std::string(incident::to_string(step.outcome)) : "not_run"},
-                     {"resumed", step.resumed},
+                     {"outcome", step.ran ? std::string(incident::to_string(step.outcome)) : "not_run"},
+                     {"done_before", step.done_before},
                      {"summary", step.summary},
                      {"duration_ms", step.duration.count()},
                      {"evidence", step.evidence}});
@@ -186,23 +121,35 @@ void print_purge_table(Context& ctx, const nlohmann::json& evidence, const std::
   table.render(ctx.out(), ctx.color());
 }
 
-ConfirmedRun run_confirmed(Context& ctx, const incident::Plan& plan, OutputFormat format, bool dry_run, bool yes,
-                           const std::string& question, const nlohmann::json& document)
+std::string traffic_line(const incident::PlanReport& report, const std::vector<journal::Entry>& trail)
 {
-  if (dry_run) {
-    if (format == OutputFormat::json) {
-      ctx.out() << document.dump(2) << '\n';
-    }
-    return {};
+  std::string line;
+  if (auto blocked = journal::traffic_blocked(trail)) {
+    auto at = parse_rfc3339(blocked->time);
+    std::string after = at && *at >= report.t0
+                            ? " (T+" + format_duration(std::chrono::duration_cast<Millis>(*at - report.t0)) + ")"
+                            : "";
+    bool this_run = at && *at >= report.started_at;
+    line = fmt::format("Traffic blocked by the {} at {}{}, entry {}{}.", blocked->by, blocked->time, after,
+                       blocked->seq, this_run ? "" : ", in an earlier run");
+  } else {
+    line = "Traffic NOT blocked: no denylist holds it, no alias was moved off it, and no proof found it blocked.";
   }
-  if (!confirm(ctx, yes, question)) {
-    ctx.err() << "credguard: not confirmed: nothing was changed\n";
-    return {std::nullopt, 1};
+  if (const auto* proof = report.find(std::string(journal::step::proof)); proof != nullptr && proof->ran) {
+    line += fmt::format("\nChecked now: {}.", proof->summary);
   }
-  auto& journal = ctx.journal(journal::Journal::Mode::read_write);
-  InterruptScope interrupt;
-  incident::PlanRunner runner(journal, ctx.clock(), ctx.command_line());
-  return {runner.run(plan, progress_options(ctx, plan, &interrupt.flag())), 0};
+  return line;
+}
+
+void print_next(Context& ctx, const std::vector<std::string>& commands)
+{
+  if (commands.empty()) {
+    return;
+  }
+  ctx.out() << "Next:\n";
+  for (const auto& command : commands) {
+    ctx.out() << "  " << command << '\n';
+  }
 }
 
 } // namespace credguard::cli

@@ -3,23 +3,19 @@
 #include "cli/context.hpp"
 
 #include <credguard/incident/plan.hpp>
-#include <credguard/registry/registry.hpp>
+#include <credguard/journal/entry.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace credguard::cli {
 
-// What the incident commands (revoke, purge-cache, and later quarantine and
-// rollback) share: confirmation, Ctrl-C handling, plan and report output.
-
-// Throws Error(usage) unless `id` is a usable incident or change ID:
-// 1-100 letters, digits, '.', '_', ':' or '-'.
-void validate_incident_id(const std::string& id, const std::string& flag = "--incident");
+// What every changing incident command does between its plan and its
+// report: the dry run, the confirmation, Ctrl-C, running the plan.
 
 // Asks before a changing command acts. With `yes`, returns true. On a
 // terminal, asks on stderr and reads the answer ("y"/"yes"). Without a
@@ -41,9 +37,11 @@ public:
 
 // What run_confirmed did. `report` is empty when nothing ran (a dry run,
 // or the operator declined); `exit_code` is then the command's exit code.
+// `trail` holds every journal entry of the plan, earlier runs included.
 struct ConfirmedRun {
   std::optional<incident::PlanReport> report;
   int exit_code = 0;
+  std::vector<journal::Entry> trail = {};
 };
 
 // The middle every changing incident command shares, once its plan is
@@ -53,28 +51,5 @@ struct ConfirmedRun {
 // the current step.
 ConfirmedRun run_confirmed(Context& ctx, const incident::Plan& plan, OutputFormat format, bool dry_run, bool yes,
                            const std::string& question, const nlohmann::json& document);
-
-// The registry client from registry.* / MLFLOW_TRACKING_*. Throws
-// Error(config) naming the keys when none is configured.
-std::unique_ptr<registry::ModelRegistry> make_registry(Context& ctx);
-
-// Prints the plan, numbered, on stdout: the whole --dry-run output.
-void print_plan(Context& ctx, const incident::Plan& plan);
-
-// The plan as JSON: [{step, description}].
-nlohmann::json plan_json(const incident::Plan& plan);
-
-// Progress on stderr as each step starts and ends.
-incident::RunOptions progress_options(Context& ctx, const incident::Plan& plan, const std::atomic<bool>* interrupted);
-
-// Prints each step's result and duration on stdout.
-void print_report(Context& ctx, const incident::PlanReport& report);
-
-// The steps as JSON: [{step, outcome, resumed, summary, duration_ms, evidence}].
-nlohmann::json report_json(const incident::PlanReport& report);
-
-// Prints the per-endpoint purge table (layer, endpoint, result, status,
-// time, when, by whom) from a purge step's evidence; nothing when empty.
-void print_purge_table(Context& ctx, const nlohmann::json& evidence, const std::string& actor);
 
 } // namespace credguard::cli
