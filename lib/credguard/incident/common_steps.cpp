@@ -51,6 +51,9 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
   Step step{"events", sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
                                     : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
   step.intent = json{{"event_id", notice.event.id}, {"type", notice.event.type}, {"sinks", sinks}};
+  if (cluster_event.incident.empty() && notice.event.data.is_object()) {
+    cluster_event.incident = notice.event.data.value("incident", "");
+  }
   step.run = [&http, &events, &serving, cluster, k8s_event, sinks, notice, cluster_event](const StepContext& context) {
     if (sinks.empty()) {
       return StepResult{Outcome::skipped,
@@ -72,11 +75,19 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
     for (const auto& delivery : events::deliver(http, events, notice, wanted)) {
       deliveries.push_back(delivery.to_json());
     }
+    std::string recorded_before;
     if (k8s_event && wanted.contains("kubernetes")) {
       json delivery{{"sink", "kubernetes"}, {"kind", "kubernetes-event"}, {"ok", false}};
       try {
-        delivery["event"] = cluster->create_deployment_event(serving.deployment, cluster_event);
+        auto recorded = cluster->create_deployment_event(serving.deployment, cluster_event);
+        delivery["event"] = recorded.name;
+        delivery["deployment_uid"] = recorded.deployment_uid;
+        delivery["already"] = recorded.existed;
         delivery["ok"] = true;
+        if (recorded.existed) {
+          recorded_before =
+              fmt::format("; Event {} on Deployment {} was already recorded", recorded.name, serving.deployment);
+        }
       } catch (const Error& e) {
         delivery["error"] = e.what();
       }
@@ -88,7 +99,7 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
       evidence["sent_before"] = sent_before;
     }
     if (ok) {
-      return StepResult{Outcome::ok, fmt::format("delivered to {}", join(sinks, ", ")), evidence};
+      return StepResult{Outcome::ok, fmt::format("delivered to {}{}", join(sinks, ", "), recorded_before), evidence};
     }
     return StepResult{Outcome::failed, "not delivered to: " + failed_list(deliveries, "sink"), evidence};
   };
@@ -192,13 +203,16 @@ Step freeze_step(const ServingOptions& serving, ServingCluster* cluster, std::st
     }
     auto changes = cluster->suspend_cronjobs(selector);
     json cronjobs = json::array();
+    std::size_t already = 0;
     for (const auto& change : changes) {
       cronjobs.push_back({{"name", change.name}, {"was_suspended", change.was_suspended}});
+      already += change.was_suspended ? 1U : 0U;
     }
     evidence["cronjobs"] = cronjobs;
+    // Only what this run suspended counts as suspended.
     return StepResult{Outcome::ok,
-                      fmt::format("{} CronJob(s) suspended; outputs after {} are suspect", changes.size(),
-                                  format_rfc3339_seconds(context.t0)),
+                      fmt::format("{} suspended, {} already suspended; outputs after {} are suspect",
+                                  changes.size() - already, already, format_rfc3339_seconds(context.t0)),
                       evidence};
   };
   return step;

@@ -66,6 +66,18 @@ DenylistResult gateway(http::Transport& transport, const ServingOptions& options
   return result;
 }
 
+// " since T (INC-1)" from an entry found in the ConfigMap, when it says.
+std::string first_entry(const std::string& value)
+{
+  json found = json::parse(value, nullptr, false);
+  if (!found.is_object() || !found.contains("since") || !found["since"].is_string()) {
+    return "";
+  }
+  std::string incident =
+      found.contains("incident") && found["incident"].is_string() ? found["incident"].get<std::string>() : "";
+  return " since " + found["since"].get<std::string>() + (incident.empty() ? "" : " (" + incident + ")");
+}
+
 DenylistResult configmap(ServingCluster& cluster, const ServingOptions& options, const DenylistEntry& entry,
                          const Clock& clock)
 {
@@ -73,9 +85,12 @@ DenylistResult configmap(ServingCluster& cluster, const ServingOptions& options,
   DenylistResult result;
   result.where = fmt::format("configmap {} ({})", options.denylist_configmap, cluster.describe());
   try {
-    result.already = cluster.set_configmap_entry(options.denylist_configmap, entry.key(), entry.to_json().dump());
+    // The key is the entry's identity: whoever wrote it first, and when
+    // (`since`), stays.
+    auto found = cluster.add_configmap_entry(options.denylist_configmap, entry.key(), entry.to_json().dump());
     result.ok = true;
-    result.detail = result.already ? "already denylisted" : "denylisted";
+    result.already = found.has_value();
+    result.detail = found ? "already denylisted" + first_entry(*found) : "denylisted";
   } catch (const Error& e) {
     result.detail = e.what();
   }
