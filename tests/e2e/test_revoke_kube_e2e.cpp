@@ -207,7 +207,8 @@ TEST_CASE("e2e revoke with a cluster, rerun by another operator with a fresh jou
   CHECK(cluster.count("POST", "/events") == events);
   CHECK(cluster.denylist()["credit-score.7"] == entry); // the first `since` kept
   // ... and says so.
-  CHECK(rerun.out.find("already denylisted") != std::string::npos);
+  auto since = json::parse(entry)["since"].get<std::string>();
+  CHECK(rerun.out.find("already denylisted since " + since + " (INC-K1)") != std::string::npos);
   CHECK(rerun.out.find("0 suspended, 2 already suspended") != std::string::npos);
   CHECK(rerun.out.find("was already recorded") != std::string::npos);
   auto delivery = cluster.kube_delivery();

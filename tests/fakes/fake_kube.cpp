@@ -67,6 +67,12 @@ void FakeKubeApi::interleave_writes(int count)
   m_interleave = count;
 }
 
+void FakeKubeApi::kubelet_unreachable(const std::string& node)
+{
+  std::lock_guard lock(m_mutex);
+  m_kubelets_down.insert(node);
+}
+
 void FakeKubeApi::set_unavailable(bool unavailable)
 {
   std::lock_guard lock(m_mutex);

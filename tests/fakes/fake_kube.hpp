@@ -51,7 +51,7 @@ enum class KubeRelease {
 //   No Content for a pod without spec.nodeName (never scheduled); 500
 //   without reason when the pod's Node is stored without status.addresses
 //   (a pod on a node that is not stored is served as if its kubelet
-//   answered); RBAC on "pods/log" (deny(user, "get", "pods/log"));
+//   answered), likewise when its kubelet is unreachable; RBAC on "pods/log" (deny(user, "get", "pods/log"));
 // - defaults and zero fields: a Deployment's spec.replicas defaults to 1, a
 //   CronJob's spec.suspend to false, an Event's eventTime to null and
 //   reportingComponent to ""; a Scale of 0 replicas has "spec": {}, a
@@ -79,6 +79,10 @@ public:
   // The next `count` GETs of single objects are each followed by another
   // writer changing the object, so a read-modify-write that follows conflicts.
   void interleave_writes(int count);
+  // The kubelet of Node `node` refuses connections: its pods' logs are a
+  // 500 Status without reason "... dial tcp ADDRESS:10250: connect:
+  // connection refused" (ADDRESS: the node's first status.addresses entry).
+  void kubelet_unreachable(const std::string& node);
   // Every request is answered 503 (etcd down) while set.
   void set_unavailable(bool unavailable);
 
@@ -121,6 +125,7 @@ private:
   bool m_expire_continue = false;
   int m_interleave = 0;
   bool m_unavailable = false;
+  std::set<std::string> m_kubelets_down;
   HttpServer m_server; // last: its threads call handle()
 };
 

@@ -53,6 +53,13 @@ HttpResponse FakeKubeApi::pod_log(const HttpRequest& request, const Route& route
     if (addresses.empty()) {
       return kube_status(500, "", "no preferred addresses found; known addresses: []");
     }
+    if (m_kubelets_down.count(node) > 0) {
+      std::string address = addresses[0].value("address", "");
+      return kube_status(500, "",
+                         fmt::format("Get \"https://{}:10250/containerLogs/{}/{}/{}\": dial tcp {}:10250: connect: "
+                                     "connection refused",
+                                     address, route.ns, route.name, request.param("container").value_or(""), address));
+    }
   }
   std::vector<std::string> containers;
   for (const auto& c : pod.value("spec", nlohmann::json::object()).value("containers", nlohmann::json::array())) {

@@ -137,7 +137,14 @@ Step denylist_step(http::Transport& http, const ServingOptions& serving, Serving
     }
     if (std::all_of(results.begin(), results.end(), [](const DenylistResult& r) { return r.ok; })) {
       bool already = std::all_of(results.begin(), results.end(), [](const DenylistResult& r) { return r.already; });
-      return StepResult{Outcome::ok, already ? "already denylisted" : "denylisted", evidence};
+      std::string summary = already ? "already denylisted" : "denylisted";
+      // The ConfigMap tells since when, and under which incident.
+      for (const auto& result : results) {
+        if (already && result.detail.starts_with(summary + " since ")) {
+          summary = result.detail;
+        }
+      }
+      return StepResult{Outcome::ok, summary, evidence};
     }
     return StepResult{Outcome::failed, "denylist not written: " + failed_list(items, "where"), evidence};
   };

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace credguard::incident {
 
 namespace {
@@ -66,7 +68,8 @@ DenylistResult gateway(http::Transport& transport, const ServingOptions& options
   return result;
 }
 
-// " since T (INC-1)" from an entry found in the ConfigMap, when it says.
+// " since T (INC-1)" from an entry found in the ConfigMap, when it says so
+// in plain text.
 std::string first_entry(const std::string& value)
 {
   json found = json::parse(value, nullptr, false);
@@ -75,7 +78,11 @@ std::string first_entry(const std::string& value)
   }
   std::string incident =
       found.contains("incident") && found["incident"].is_string() ? found["incident"].get<std::string>() : "";
-  return " since " + found["since"].get<std::string>() + (incident.empty() ? "" : " (" + incident + ")");
+  std::string text = " since " + found["since"].get<std::string>() + (incident.empty() ? "" : " (" + incident + ")");
+  // Written by anyone with access to the ConfigMap: no control characters
+  // reach a terminal.
+  bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c != 0x7f; });
+  return printable ? text : "";
 }
 
 DenylistResult configmap(ServingCluster& cluster, const ServingOptions& options, const DenylistEntry& entry,

@@ -113,4 +113,15 @@ TEST_CASE("k8s pod log: a pod never scheduled has no log (204, nullopt), a node 
   CHECK(lost.kind() == ErrorKind::unavailable);
   CHECK(std::string(lost.what()).find("HTTP 500: no preferred addresses found; known addresses: []") !=
         std::string::npos);
+
+  // PROTOCOL-NOTES: an unreachable kubelet is a 500 too.
+  f.api.put({{"apiVersion", "v1"},
+             {"kind", "Node"},
+             {"metadata", {{"name", "node-1"}}},
+             {"status", {{"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.7"}}}}}}});
+  CHECK(client->pod_log("monitoring", "bot-quiet") == std::string());
+  f.api.kubelet_unreachable("node-1");
+  auto refused = error_from([&] { client->pod_log("monitoring", "bot-quiet"); });
+  CHECK(refused.kind() == ErrorKind::unavailable);
+  CHECK(std::string(refused.what()).find("dial tcp 10.0.0.7:10250: connect: connection refused") != std::string::npos);
 }
