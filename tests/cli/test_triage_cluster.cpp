@@ -28,12 +28,18 @@ std::string kubeconfig(const std::string& server, const std::string& token)
          token + "}}]\n";
 }
 
-void bot_pod(FakeKubeApi& api, const std::string& name, const std::string& ns = "monitoring")
+// The bot's pod, running on node-1; `scheduled` false: Pending, on no node.
+void bot_pod(FakeKubeApi& api, const std::string& name, const std::string& ns = "monitoring", bool scheduled = true)
 {
+  json spec = {{"containers", {{{"name", "bot"}, {"image", "incident-bot:1.4"}}}}};
+  if (scheduled) {
+    spec["nodeName"] = "node-1";
+  }
   api.put({{"apiVersion", "v1"},
            {"kind", "Pod"},
            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", {{"app", "incident-bot"}}}}},
-           {"spec", {{"containers", {{{"name", "bot"}, {"image", "incident-bot:1.4"}}}}}}});
+           {"spec", spec},
+           {"status", {{"phase", scheduled ? "Running" : "Pending"}}}});
 }
 
 // A cluster with the bot's pod, its log, and the harness pointed at it.
@@ -162,6 +168,25 @@ TEST_CASE("triage --from-cluster: no cluster is a config error, API refusals nam
   CHECK(c.h.run({"triage", "--from-cluster", "--batch"}) == 64);
   CHECK(c.h.run({"triage", "--pod", "x", "--risk-score", "0.5"}) == 64); // --pod needs --from-cluster
   CHECK(c.h.run({"triage", "--from-cluster", "--execute"}) == 64);
+}
+
+TEST_CASE("triage --from-cluster: a bot pod never scheduled has no log yet (204): exit 69, not \"no trips\"")
+{
+  Cluster c;
+  bot_pod(c.api, "incident-bot-pending", "monitoring", false);
+  CHECK(c.h.run({"triage", "--from-cluster", "--pod", "incident-bot-pending", "--incident", "INC-P1"}) == 69);
+  CHECK(contains(c.h.err.str(), "no log yet from pod monitoring/incident-bot-pending (phase Pending)"));
+  CHECK(c.h.out.str().empty());
+  CHECK_FALSE(std::filesystem::exists(c.h.home / "journal.db"));
+
+  // Beside a running pod, the pending one is named and the running one's log triaged.
+  CHECK(c.h.run({"--output", "json", "triage", "--from-cluster", "--incident", "INC-P2"}) == 2);
+  auto doc = json::parse(c.h.out.str());
+  CHECK(doc["summary"]["events"] == 2);
+  CHECK(contains(c.h.err.str(), "pod monitoring/incident-bot-pending (phase Pending) has no log yet"));
+  auto all = c.entries();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].what.evidence["context"]["pods_without_log"][0] == "monitoring/incident-bot-pending (phase Pending)");
 }
 
 TEST_CASE("triage: an active maintenance-status ConfigMap counts as --maintenance, a missing one as none")

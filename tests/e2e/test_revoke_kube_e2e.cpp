@@ -1,7 +1,8 @@
 // revoke end to end with a cluster: the built binary reads a kubeconfig that
-// points at the fake Kubernetes API server (no real one can run here) and
-// does the Kubernetes side of steps 2, 3 and 6: an Event on the serving
-// Deployment, the denylist ConfigMap entry, the model's CronJobs suspended.
+// points at the fake Kubernetes API server (no real one can run here),
+// answering as 1.20 or as 1.25, and does the Kubernetes side of steps 2, 3
+// and 6: an Event on the serving Deployment, the denylist ConfigMap entry,
+// the model's CronJobs suspended.
 #include "fakes/fake_kube.hpp"
 #include "platform.hpp"
 
@@ -24,8 +25,9 @@ struct ClusterPlatform {
   Platform platform;
   FakeKubeApi kube;
 
-  ClusterPlatform()
+  explicit ClusterPlatform(KubeRelease release = KubeRelease::v1_20)
   {
+    kube.serve_as(release);
     kube.add_token(k_kube_token, "oncall");
     kube.put({{"apiVersion", "apps/v1"},
               {"kind", "Deployment"},
@@ -81,6 +83,18 @@ struct ClusterPlatform {
 
   json denylist() const { return kube.get("configmaps", "scoring", "model-denylist").value()["data"]; }
 
+  // The evidence of the last `outcome` entry of `action`.
+  json evidence(const std::string& action, const std::string& outcome = "ok") const
+  {
+    json found;
+    for (const auto& entry : platform.journal("INC-K1")) {
+      if (entry["action"] == action && entry["outcome"] == outcome) {
+        found = entry["evidence"];
+      }
+    }
+    return found;
+  }
+
   // The Kubernetes delivery of the events step's last entry.
   json kube_delivery() const
   {
@@ -117,7 +131,12 @@ struct ClusterPlatform {
 
 TEST_CASE("e2e revoke with a cluster: Deployment Event, denylist ConfigMap entry, the model's CronJobs suspended")
 {
-  ClusterPlatform cluster;
+  // PROTOCOL-NOTES: CronJobs are batch/v1beta1 on 1.20 (batch/v1 is listed
+  // but serves only jobs), batch/v1 from 1.21, and only there from 1.25.
+  auto [release, batch] = GENERATE(table<KubeRelease, std::string>(
+      {{KubeRelease::v1_20, "/apis/batch/v1beta1/"}, {KubeRelease::v1_25, "/apis/batch/v1/"}}));
+  INFO("batch through " << batch);
+  ClusterPlatform cluster(release);
   auto result = cluster.platform.run(k_revoke);
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
@@ -130,9 +149,14 @@ TEST_CASE("e2e revoke with a cluster: Deployment Event, denylist ConfigMap entry
   REQUIRE(delivery.value("ok", false));
   auto event = cluster.kube.get("events", "scoring", delivery["event"].get<std::string>());
   REQUIRE(event.has_value());
+  // kubectl describe deployment finds it by uid (PROTOCOL-NOTES).
+  auto deployment = cluster.kube.get("deployments", "scoring", "scorer").value();
+  CHECK((*event)["involvedObject"]["uid"] == deployment["metadata"]["uid"]);
+  CHECK_FALSE((*event)["involvedObject"]["resourceVersion"].get<std::string>().empty());
   CHECK((*event)["involvedObject"]["kind"] == "Deployment");
   CHECK((*event)["involvedObject"]["name"] == "scorer");
   CHECK((*event)["reason"] == "ModelRevoked");
+  CHECK((*event)["action"] == "Revoke");
   CHECK((*event)["message"].get<std::string>().find("INC-K1") != std::string::npos);
 
   auto denylist = cluster.denylist();
@@ -143,17 +167,15 @@ TEST_CASE("e2e revoke with a cluster: Deployment Event, denylist ConfigMap entry
   CHECK(cluster.suspended("score-nightly"));
   CHECK(cluster.suspended("score-weekly"));
   CHECK_FALSE(cluster.suspended("fraud-nightly"));
-  json freeze;
-  for (const auto& entry : cluster.platform.journal("INC-K1")) {
-    if (entry["action"] == "revoke.freeze" && entry["outcome"] == "ok") {
-      freeze = entry["evidence"];
-    }
-  }
+  CHECK(cluster.count("PATCH", batch + "namespaces/scoring/cronjobs/score-nightly") == 1);
+  CHECK(cluster.count("PATCH", "/cronjobs/") == 1); // score-weekly was already suspended
+  auto freeze = cluster.evidence("revoke.freeze");
   CHECK(freeze["selector"] == "credguard.io/model=credit-score");
   REQUIRE(freeze["cronjobs"].size() == 2);
   for (const auto& job : freeze["cronjobs"]) {
     CHECK(job["was_suspended"] == (job["name"] == "score-weekly"));
   }
+  CHECK(result.out.find("1 suspended, 1 already suspended") != std::string::npos);
 
   // Again: every Kubernetes change is already done, none is repeated.
   auto patches = cluster.count("PATCH", "");
@@ -163,6 +185,57 @@ TEST_CASE("e2e revoke with a cluster: Deployment Event, denylist ConfigMap entry
   CHECK(cluster.count("PATCH", "") == patches);
   CHECK(cluster.count("POST", "/events") == events);
   cluster.check_no_secret({result, again});
+}
+
+TEST_CASE("e2e revoke with a cluster, rerun by another operator with a fresh journal: the cluster is left as it is")
+{
+  ClusterPlatform cluster;
+  auto first = cluster.platform.run(k_revoke);
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  auto entry = cluster.denylist()["credit-score.7"].get<std::string>();
+  auto first_event = cluster.kube_delivery()["event"];
+
+  // Another host: the same incident, its own empty journal.
+  cluster.platform.credguard.env["CREDGUARD_JOURNAL"] = (cluster.platform.credguard.home / "other.db").string();
+  auto patches = cluster.count("PATCH", "");
+  auto events = cluster.count("POST", "/events");
+  auto rerun = cluster.platform.run(k_revoke);
+  INFO(rerun.out << rerun.err);
+  CHECK(rerun.exit_code == 0);
+  CHECK(cluster.count("PATCH", "") == patches);
+  CHECK(cluster.count("POST", "/events") == events);
+  CHECK(cluster.denylist()["credit-score.7"] == entry); // the first `since` kept
+  // ... and says so.
+  auto since = json::parse(entry)["since"].get<std::string>();
+  CHECK(rerun.out.find("already denylisted since " + since + " (INC-K1)") != std::string::npos);
+  CHECK(rerun.out.find("0 suspended, 2 already suspended") != std::string::npos);
+  CHECK(rerun.out.find("was already recorded") != std::string::npos);
+  auto delivery = cluster.kube_delivery();
+  CHECK(delivery["event"] == first_event);
+  CHECK(delivery["already"] == true);
+  cluster.check_no_secret({first, rerun});
+}
+
+TEST_CASE("e2e revoke with a cluster whose serving Deployment is missing: the events step fails naming it")
+{
+  ClusterPlatform cluster;
+  cluster.platform.write_config("  denylist_configmap: model-denylist\n"
+                                "  deployment: scorer-typo\n"
+                                "kubernetes:\n"
+                                "  kubeconfig: " +
+                                (cluster.platform.credguard.home / "kubeconfig").string() + "\n  namespace: scoring\n");
+  auto result = cluster.platform.run(k_revoke);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 2);
+  auto trail = cluster.platform.trail("INC-K1");
+  CHECK(std::find(trail.begin(), trail.end(), "revoke.events failed") != trail.end());
+  auto failed = cluster.evidence("revoke.events", "failed");
+  CHECK(cluster.kube_delivery()["error"].get<std::string>().find("deployments.apps \"scorer-typo\" not found") !=
+        std::string::npos);
+  CHECK(failed["deliveries"].size() >= 2);
+  CHECK(cluster.count("POST", "/events") == 0);
+  CHECK(result.out.find("scorer-typo") != std::string::npos);
 }
 
 TEST_CASE("e2e revoke with a cluster that is down: exit 2 with the gateway denylist in place, the rerun completes")

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace credguard::test {
@@ -15,8 +16,16 @@ using namespace kube_model;
 
 HttpResponse kube_status(int code, const std::string& reason, const std::string& message, const nlohmann::json& details)
 {
-  nlohmann::json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", nlohmann::json::object()},
-                           {"status", "Failure"}, {"message", message}, {"reason", reason}};
+  nlohmann::json status = {{"kind", "Status"},
+                           {"apiVersion", "v1"},
+                           {"metadata", nlohmann::json::object()},
+                           {"status", "Failure"},
+                           {"message", message}};
+  // PROTOCOL-NOTES, pod logs: some errors (a node without addresses) are a
+  // Status without reason.
+  if (!reason.empty()) {
+    status["reason"] = reason;
+  }
   if (!details.empty()) {
     status["details"] = details;
   }
@@ -40,10 +49,10 @@ void FakeKubeApi::deny(const std::string& user, const std::string& verb, const s
   m_denied.insert(user + " " + verb + " " + resource);
 }
 
-void FakeKubeApi::set_batch_versions(std::vector<std::string> versions)
+void FakeKubeApi::serve_as(KubeRelease release)
 {
   std::lock_guard lock(m_mutex);
-  m_batch_versions = std::move(versions);
+  m_release = release;
 }
 
 void FakeKubeApi::expire_continue_tokens()
@@ -56,6 +65,12 @@ void FakeKubeApi::interleave_writes(int count)
 {
   std::lock_guard lock(m_mutex);
   m_interleave = count;
+}
+
+void FakeKubeApi::kubelet_unreachable(const std::string& node)
+{
+  std::lock_guard lock(m_mutex);
+  m_kubelets_down.insert(node);
 }
 
 void FakeKubeApi::set_unavailable(bool unavailable)
@@ -75,6 +90,7 @@ nlohmann::json FakeKubeApi::stamp(nlohmann::json object, const nlohmann::json* p
     metadata["uid"] = fmt::format("00000000-0000-4000-8000-{:012d}", ++m_uid);
     metadata["creationTimestamp"] = format_rfc3339_seconds(std::chrono::system_clock::now());
   }
+  apply_defaults(object);
   omit_zero_status(object);
   return object;
 }
@@ -129,24 +145,8 @@ HttpResponse FakeKubeApi::handle(const HttpRequest& request)
     user = it->second;
   }
   auto parts = split_list(request.path, '/');
-  if (parts.size() == 2 && parts[0] == "apis" && (parts[1] == "batch" || parts[1] == "apps")) {
-    std::vector<std::string> served = parts[1] == "apps" ? std::vector<std::string>{"apps/v1"} : m_batch_versions;
-    if (served.empty() || user.empty()) {
-      return user.empty()
-                 ? kube_status(403, "Forbidden",
-                               fmt::format("forbidden: User \"system:anonymous\" cannot get path \"{}\"", request.path))
-                 : kube_status(404, "NotFound", "the server could not find the requested resource");
-    }
-    nlohmann::json versions = nlohmann::json::array();
-    for (const auto& version : served) {
-      versions.push_back({{"groupVersion", version}, {"version", version.substr(version.find('/') + 1)}});
-    }
-    return HttpResponse::json(200, nlohmann::json{{"kind", "APIGroup"},
-                                                  {"apiVersion", "v1"},
-                                                  {"name", parts[1]},
-                                                  {"versions", versions},
-                                                  {"preferredVersion", versions[0]}}
-                                       .dump());
+  if ((parts.size() == 2 || parts.size() == 3) && parts[0] == "apis") {
+    return discovery(parts, request.path, user);
   }
   Route route;
   std::size_t rest = 0;
@@ -170,10 +170,9 @@ HttpResponse FakeKubeApi::handle(const HttpRequest& request)
   bool served = route.info != nullptr && tail.size() <= 3 && (route.info->namespaced || route.ns.empty());
   if (served) {
     const auto& group = route.info->group;
-    served = group.empty()      ? route.group_version == "v1"
-             : group == "batch" ? std::find(m_batch_versions.begin(), m_batch_versions.end(), route.group_version) !=
-                                      m_batch_versions.end()
-                                : route.group_version == group + "/v1";
+    auto resources = served_resources(route.group_version, m_release);
+    served = std::find(resources.begin(), resources.end(), route.info->resource) != resources.end() &&
+             route.group_version.starts_with(group.empty() ? "v1" : group + "/");
     served = served && (route.subresource.empty() || (route.subresource == "scale" && group == "apps") ||
                         (route.subresource == "log" && route.info->resource == "pods"));
   }
@@ -185,6 +184,71 @@ HttpResponse FakeKubeApi::handle(const HttpRequest& request)
     return kube_status(404, "NotFound", "the server could not find the requested resource");
   }
   return dispatch(request, route, user);
+}
+
+HttpResponse FakeKubeApi::discovery(const std::vector<std::string>& parts, const std::string& path,
+                                    const std::string& user)
+{
+  if (user.empty()) {
+    return kube_status(403, "Forbidden",
+                       fmt::format("forbidden: User \"system:anonymous\" cannot get path \"{}\"", path));
+  }
+  auto versions = group_versions(parts[1], m_release);
+  if (parts.size() == 3) {
+    std::string group_version = parts[1] + "/" + parts[2];
+    if (std::find(versions.begin(), versions.end(), group_version) == versions.end()) {
+      return kube_status(404, "NotFound", "the server could not find the requested resource");
+    }
+    return HttpResponse::json(200, resource_list(group_version, m_release).dump());
+  }
+  if (versions.empty()) {
+    return kube_status(404, "NotFound", "the server could not find the requested resource");
+  }
+  nlohmann::json listed = nlohmann::json::array();
+  for (const auto& version : versions) {
+    listed.push_back({{"groupVersion", version}, {"version", version.substr(version.find('/') + 1)}});
+  }
+  return HttpResponse::json(200, nlohmann::json{{"kind", "APIGroup"},
+                                                {"apiVersion", "v1"},
+                                                {"name", parts[1]},
+                                                {"versions", listed},
+                                                {"preferredVersion", listed[0]}}
+                                     .dump());
+}
+
+namespace {
+
+// metav1.MicroTime, as events.k8s.io/v1 writes it.
+std::string micro_time(std::chrono::system_clock::time_point when)
+{
+  auto seconds = std::chrono::floor<std::chrono::seconds>(when);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when - seconds).count();
+  std::string text = format_rfc3339_seconds(seconds);
+  return fmt::format("{}.{:06d}Z", text.substr(0, text.size() - 1), micros);
+}
+
+} // namespace
+
+nlohmann::json series_event(const std::string& name, const std::string& ns, const std::string& kind,
+                            const std::string& object, const std::string& reason,
+                            std::chrono::system_clock::time_point first, std::chrono::system_clock::time_point last,
+                            long long count)
+{
+  return {{"apiVersion", "v1"},
+          {"kind", "Event"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"involvedObject", {{"kind", kind}, {"name", object}, {"namespace", ns}}},
+          {"reason", reason},
+          {"message", reason + " repeated"},
+          {"type", "Warning"},
+          {"source", nlohmann::json::object()},
+          {"firstTimestamp", nullptr},
+          {"lastTimestamp", nullptr},
+          {"eventTime", micro_time(first)},
+          {"series", {{"count", count}, {"lastObservedTime", micro_time(last)}}},
+          {"reportingComponent", "kubelet"},
+          {"reportingInstance", "node-1"},
+          {"action", "Pulling"}};
 }
 
 } // namespace credguard::test

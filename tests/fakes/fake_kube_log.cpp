@@ -39,6 +39,28 @@ HttpResponse FakeKubeApi::pod_log(const HttpRequest& request, const Route& route
                        {{"name", route.name}, {"kind", "pods"}});
   }
   const auto& pod = pods->second.at(key_of(route.ns, route.name));
+  // PROTOCOL-NOTES, pod logs: a pod never scheduled answers 204 No Content
+  // with an empty body; a node without addresses is a 500 Status without
+  // reason.
+  std::string node = pod.value("spec", nlohmann::json::object()).value("nodeName", "");
+  if (node.empty()) {
+    return HttpResponse::text(204, "");
+  }
+  if (auto nodes = m_objects.find("nodes"); nodes != m_objects.end() && nodes->second.count(key_of("", node)) > 0) {
+    auto addresses = nodes->second.at(key_of("", node))
+                         .value("status", nlohmann::json::object())
+                         .value("addresses", nlohmann::json::array());
+    if (addresses.empty()) {
+      return kube_status(500, "", "no preferred addresses found; known addresses: []");
+    }
+    if (m_kubelets_down.count(node) > 0) {
+      std::string address = addresses[0].value("address", "");
+      return kube_status(500, "",
+                         fmt::format("Get \"https://{}:10250/containerLogs/{}/{}/{}\": dial tcp {}:10250: connect: "
+                                     "connection refused",
+                                     address, route.ns, route.name, request.param("container").value_or(""), address));
+    }
+  }
   std::vector<std::string> containers;
   for (const auto& c : pod.value("spec", nlohmann::json::object()).value("containers", nlohmann::json::array())) {
     containers.push_back(c.value("name", ""));

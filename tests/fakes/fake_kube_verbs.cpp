@@ -1,5 +1,5 @@
-// The verbs of the fake Kubernetes API server: get, list, create, update,
-// patch, delete, and the /scale subresource.
+// The verbs of the fake Kubernetes API server: get, create, update, patch,
+// delete, and the /scale subresource (list: fake_kube_list.cpp).
 #include "fakes/fake_kube.hpp"
 #include "fakes/kube_model.hpp"
 
@@ -37,19 +37,19 @@ HttpResponse conflict(const ResourceInfo& info, const std::string& name)
                      details(info, name));
 }
 
-std::string media_type(const HttpRequest& request)
+// The request's media type; PROTOCOL-NOTES: a POST or PATCH with no
+// Content-Type is taken as JSON (`absent`: what JSON means for the verb).
+std::string media_type(const HttpRequest& request, const char* absent = "application/json")
 {
   auto value = request.header("Content-Type").value_or("");
-  return std::string(trim(value.substr(0, value.find(';'))));
+  std::string type(trim(value.substr(0, value.find(';'))));
+  return type.empty() ? absent : type;
 }
 
-HttpResponse unsupported_media_type(const std::string& type)
+// PROTOCOL-NOTES: a wrong Content-Type is 415 `415: Unsupported Media Type`.
+HttpResponse unsupported_media_type()
 {
-  return kube_status(415, "UnsupportedMediaType",
-                     fmt::format("the body of the request was in an unknown format ({}) - accepted media types "
-                                 "include: application/json-patch+json, application/merge-patch+json, "
-                                 "application/apply-patch+yaml, application/strategic-merge-patch+json",
-                                 type.empty() ? "none" : type));
+  return kube_status(415, "UnsupportedMediaType", "415: Unsupported Media Type");
 }
 
 std::optional<nlohmann::json> parse(const std::string& body)
@@ -73,11 +73,12 @@ std::string resource_version(const nlohmann::json& object)
 // response, or nullopt when applied.
 std::optional<HttpResponse> apply_patch(const HttpRequest& request, nlohmann::json& target)
 {
-  std::string type = media_type(request);
+  // JSON for a PATCH: the body merged into the object.
+  std::string type = media_type(request, "application/merge-patch+json");
   auto patch = parse(request.body);
   if (type != "application/merge-patch+json" && type != "application/strategic-merge-patch+json" &&
       type != "application/json-patch+json") {
-    return unsupported_media_type(type);
+    return unsupported_media_type();
   }
   if (!patch) {
     return kube_status(400, "BadRequest", "error decoding patch: invalid JSON");
@@ -174,7 +175,10 @@ HttpResponse FakeKubeApi::dispatch(const HttpRequest& request, const Route& rout
     return not_found(info, route.name);
   }
   if (verb == "get") {
-    auto response = HttpResponse::json(200, it->second.dump());
+    // An object reads in the version it is asked through (batch/v1beta1 or batch/v1).
+    auto object = it->second;
+    object["apiVersion"] = route.group_version;
+    auto response = HttpResponse::json(200, object.dump());
     if (m_interleave > 0) {
       --m_interleave;
       it->second = stamp(it->second, &it->second);
@@ -189,13 +193,15 @@ HttpResponse FakeKubeApi::dispatch(const HttpRequest& request, const Route& rout
   }
   if (verb == "update") {
     if (media_type(request) != "application/json") {
-      return unsupported_media_type(media_type(request));
+      return unsupported_media_type();
     }
     auto body = parse(request.body);
     if (!body || !body->is_object()) {
       return kube_status(400, "BadRequest", "the body of the request is not a JSON object");
     }
-    return write(request, route, *body, true);
+    // PROTOCOL-NOTES: a PUT without metadata.resourceVersion is an
+    // unconditional update.
+    return write(request, route, *body, !resource_version(*body).empty());
   }
   nlohmann::json patched = it->second;
   if (auto error = apply_patch(request, patched)) {
@@ -213,14 +219,7 @@ HttpResponse FakeKubeApi::write(const HttpRequest& request, const Route& route, 
   (void)request;
   const ResourceInfo& info = *route.info;
   auto& stored = m_objects[info.resource][key_of(route.ns, route.name)];
-  std::string version = resource_version(updated);
-  if (conditional && version.empty()) {
-    return kube_status(422, "Invalid",
-                       fmt::format("{} \"{}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be "
-                                   "specified for an update",
-                                   info.kind, route.name));
-  }
-  if (conditional && version != resource_version(stored)) {
+  if (conditional && resource_version(updated) != resource_version(stored)) {
     return conflict(info, route.name);
   }
   if (updated["metadata"].value("name", route.name) != route.name) {
@@ -235,79 +234,16 @@ HttpResponse FakeKubeApi::write(const HttpRequest& request, const Route& route, 
     updated["metadata"]["namespace"] = route.ns;
   }
   stored = stamp(std::move(updated), &stored);
-  return HttpResponse::json(200, stored.dump());
-}
-
-HttpResponse FakeKubeApi::list(const HttpRequest& request, const Route& route)
-{
-  const ResourceInfo& info = *route.info;
-  auto labels = request.param("labelSelector").value_or("");
-  auto fields = request.param("fieldSelector").value_or("");
-  auto limit = parse_int(request.param("limit").value_or("0")).value_or(0);
-  std::string start;
-  if (auto token = request.param("continue"); token && !token->empty()) {
-    if (m_expire_continue) {
-      return kube_status(410, "Expired",
-                         "The provided continue parameter is too old to display a consistent list result. You can "
-                         "start a new list without the continue parameter.");
-    }
-    auto decoded = unhex(*token);
-    if (!decoded) {
-      return kube_status(400, "BadRequest", "continue key is not valid: illegal base64 data");
-    }
-    start = *decoded;
-  }
-  std::vector<std::pair<std::string, nlohmann::json>> matching;
-  try {
-    // Selectors are validated even when nothing is there to match.
-    if (!labels.empty()) {
-      match_labels(labels, nlohmann::json::object());
-    }
-    if (!fields.empty()) {
-      match_fields(fields, nlohmann::json::object(), info.fields);
-    }
-    for (const auto& [key, object] : m_objects[info.resource]) {
-      bool in_scope = route.ns.empty() || key.starts_with(route.ns + "/");
-      if (!in_scope || (!start.empty() && key <= start)) {
-        continue;
-      }
-      auto object_labels = object["metadata"].value("labels", nlohmann::json::object());
-      if ((labels.empty() || match_labels(labels, object_labels)) &&
-          (fields.empty() || match_fields(fields, object, info.fields))) {
-        matching.emplace_back(key, object);
-      }
-    }
-  } catch (const BadSelector& e) {
-    return kube_status(400, "BadRequest", e.what());
-  }
-  nlohmann::json metadata = {{"resourceVersion", std::to_string(m_resource_version)}};
-  std::size_t count = matching.size();
-  if (limit > 0 && static_cast<std::size_t>(limit) < matching.size()) {
-    count = static_cast<std::size_t>(limit);
-    metadata["continue"] = hex(matching[count - 1].first);
-    if (labels.empty() && fields.empty()) {
-      metadata["remainingItemCount"] = matching.size() - count;
-    }
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (std::size_t i = 0; i < count; ++i) {
-    auto item = matching[i].second;
-    item.erase("kind");
-    item.erase("apiVersion");
-    items.push_back(std::move(item));
-  }
-  return HttpResponse::json(200, nlohmann::json{{"kind", info.kind + "List"},
-                                                {"apiVersion", route.group_version},
-                                                {"metadata", metadata},
-                                                {"items", items}}
-                                     .dump());
+  auto answer = stored;
+  answer["apiVersion"] = route.group_version;
+  return HttpResponse::json(200, answer.dump());
 }
 
 HttpResponse FakeKubeApi::create(const HttpRequest& request, const Route& route)
 {
   const ResourceInfo& info = *route.info;
   if (media_type(request) != "application/json") {
-    return unsupported_media_type(media_type(request));
+    return unsupported_media_type();
   }
   auto body = parse(request.body);
   if (!body || !body->is_object()) {
@@ -372,7 +308,7 @@ HttpResponse FakeKubeApi::scale(const HttpRequest& request, const Route& route)
   bool conditional = false;
   if (request.method == "PUT") {
     if (media_type(request) != "application/json") {
-      return unsupported_media_type(media_type(request));
+      return unsupported_media_type();
     }
     auto body = parse(request.body);
     if (!body || !body->is_object()) {

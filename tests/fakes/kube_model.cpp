@@ -82,6 +82,97 @@ std::optional<std::string> unhex(const std::string& text)
   return out;
 }
 
+std::vector<std::string> group_versions(const std::string& group, KubeRelease release)
+{
+  if (group == "apps") {
+    return {"apps/v1"};
+  }
+  if (group == "batch") {
+    // PROTOCOL-NOTES: 1.20 lists batch/v1 (preferred) and batch/v1beta1;
+    // batch/v1beta1 is gone in 1.25.
+    return release == KubeRelease::v1_20 ? std::vector<std::string>{"batch/v1", "batch/v1beta1"}
+                                         : std::vector<std::string>{"batch/v1"};
+  }
+  return {};
+}
+
+std::vector<std::string> served_resources(const std::string& group_version, KubeRelease release)
+{
+  if (group_version == "v1") {
+    return {"configmaps", "events", "namespaces", "nodes", "pods"};
+  }
+  if (group_version == "apps/v1") {
+    return {"deployments"};
+  }
+  // PROTOCOL-NOTES: on 1.20, batch/v1 serves only jobs; CronJobs are in
+  // batch/v1beta1. From 1.21 they are in batch/v1.
+  if (group_version == "batch/v1") {
+    return release == KubeRelease::v1_20 ? std::vector<std::string>{"jobs"}
+                                         : std::vector<std::string>{"cronjobs", "jobs"};
+  }
+  if (group_version == "batch/v1beta1" && release == KubeRelease::v1_20) {
+    return {"cronjobs"};
+  }
+  return {};
+}
+
+nlohmann::json resource_list(const std::string& group_version, KubeRelease release)
+{
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& name : served_resources(group_version, release)) {
+    const ResourceInfo* info = find_resource(name);
+    items.push_back({{"name", name},
+                     {"singularName", ""},
+                     {"namespaced", info->namespaced},
+                     {"kind", info->kind},
+                     {"verbs", {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}}});
+    std::vector<std::string> subresources{"status"};
+    if (name == "deployments") {
+      subresources.emplace_back("scale");
+    } else if (name == "pods") {
+      subresources.emplace_back("log");
+    }
+    if (name != "configmaps" && name != "events") {
+      for (const auto& sub : subresources) {
+        items.push_back({{"name", name + "/" + sub},
+                         {"singularName", ""},
+                         {"namespaced", info->namespaced},
+                         {"kind", sub == "scale" ? "Scale"
+                                  : sub == "log" ? "Pod"
+                                                 : info->kind},
+                         {"verbs", sub == "log" ? nlohmann::json{"get"} : nlohmann::json{"get", "patch", "update"}}});
+      }
+    }
+  }
+  return {{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", group_version}, {"resources", items}};
+}
+
+void apply_defaults(nlohmann::json& object)
+{
+  std::string kind = object.value("kind", "");
+  auto spec = [&object]() -> nlohmann::json& {
+    if (!object.contains("spec") || !object["spec"].is_object()) {
+      object["spec"] = nlohmann::json::object();
+    }
+    return object["spec"];
+  };
+  // PROTOCOL-NOTES, zero values: spec.replicas of a Deployment is always
+  // present (defaulted to 1); a CronJob's suspend: false is present.
+  if (kind == "Deployment" && !spec().contains("replicas")) {
+    spec()["replicas"] = 1;
+  } else if (kind == "CronJob" && !spec().contains("suspend")) {
+    spec()["suspend"] = false;
+  } else if (kind == "Event") {
+    // PROTOCOL-NOTES, Events: unset fields come back as eventTime: null,
+    // reportingComponent: "".
+    for (const char* key : {"eventTime", "reportingComponent", "reportingInstance"}) {
+      if (!object.contains(key)) {
+        object[key] = std::string_view(key) == "eventTime" ? nlohmann::json(nullptr) : nlohmann::json("");
+      }
+    }
+  }
+}
+
 void omit_zero_status(nlohmann::json& object)
 {
   if (object.value("kind", "") != "Deployment" || !object.contains("status")) {

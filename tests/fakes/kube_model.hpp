@@ -34,8 +34,21 @@ std::string key_of(const std::string& ns, const std::string& name);
 std::string hex(const std::string& text);
 std::optional<std::string> unhex(const std::string& text);
 
+// The versions of API group `group` that `release` serves, the preferred
+// first (discovery, GET /apis/GROUP); empty for a group the fake lacks.
+std::vector<std::string> group_versions(const std::string& group, KubeRelease release);
+// The resources `group_version` ("v1", "apps/v1", "batch/v1beta1") serves on
+// `release`, as its discovery document (GET /apis/GROUP/VERSION) lists them.
+std::vector<std::string> served_resources(const std::string& group_version, KubeRelease release);
+// The APIResourceList of `group_version` on `release`.
+nlohmann::json resource_list(const std::string& group_version, KubeRelease release);
+
 // Leaves out the Deployment status fields that are 0, as the server does.
 void omit_zero_status(nlohmann::json& object);
+// The server's defaults, applied on every write: a Deployment's
+// spec.replicas (1), a CronJob's spec.suspend (false), an Event's unset
+// eventTime (null) and reportingComponent/reportingInstance ("").
+void apply_defaults(nlohmann::json& object);
 // Strategic merge: maps merge recursively, null deletes, lists of objects
 // that all carry "name" merge by name, other lists are replaced.
 void strategic_merge(nlohmann::json& target, const nlohmann::json& patch);

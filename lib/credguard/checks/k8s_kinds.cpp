@@ -210,7 +210,14 @@ protected:
     std::map<std::string, long long> by_reason; // "BackOff on Pod/scorer-1" -> count
     long long total = 0;
     for (const auto& event : events) {
+      // A repeating event written through events.k8s.io/v1 has no count and
+      // lastTimestamp null; its series says how often and when last
+      // (PROTOCOL-NOTES), eventTime being the first occurrence.
+      const json* series = event.contains("series") && event["series"].is_object() ? &event["series"] : nullptr;
       std::string stamp;
+      if (series != nullptr && series->contains("lastObservedTime") && (*series)["lastObservedTime"].is_string()) {
+        stamp = (*series)["lastObservedTime"].get<std::string>();
+      }
       for (const char* key : {"lastTimestamp", "eventTime"}) {
         if (stamp.empty() && event.contains(key) && event[key].is_string()) {
           stamp = event[key].get<std::string>();
@@ -223,7 +230,7 @@ protected:
       if (!when || *when < since) {
         continue;
       }
-      long long count = std::max(1LL, int_at(event, {"count"}));
+      long long count = std::max(1LL, series != nullptr ? int_at(*series, {"count"}) : int_at(event, {"count"}));
       const auto& object = event.value("involvedObject", json::object());
       by_reason[fmt::format("{} on {}/{}", event.value("reason", "?"), object.value("kind", "?"),
                             object.value("name", "?"))] += count;

@@ -11,7 +11,15 @@ struct ClusterEvent {
   std::string reason;  // e.g. ModelRevoked
   std::string message; // one line
   std::string type = "Warning";
-  std::string action; // e.g. Revoke
+  std::string action;        // e.g. Revoke
+  std::string incident = {}; // the incident ID: one such Event per incident and Deployment
+};
+
+// The Event create_deployment_event() recorded or found.
+struct RecordedEvent {
+  std::string name;
+  std::string deployment_uid;
+  bool existed = false; // recorded before (same reason and incident): nothing posted
 };
 
 // A CronJob that suspend_cronjobs() found.
@@ -30,12 +38,18 @@ public:
 
   // "namespace ns", for messages.
   virtual std::string describe() const = 0;
-  // Creates an Event whose involvedObject is Deployment `deployment`.
-  // Returns the Event's name.
-  virtual std::string create_deployment_event(const std::string& deployment, const ClusterEvent& event) = 0;
-  // Sets data[key] = value in ConfigMap `configmap` with a merge patch.
-  // Returns true when it already had that value (nothing changed).
-  virtual bool set_configmap_entry(const std::string& configmap, const std::string& key, const std::string& value) = 0;
+  // Reads Deployment `deployment` and, unless an Event with the same reason
+  // and incident is already recorded on it (listed by involvedObject),
+  // creates one whose involvedObject carries the Deployment's uid and
+  // resourceVersion (what kubectl describe looks up). Throws Error(data)
+  // naming the Deployment when it does not exist.
+  virtual RecordedEvent create_deployment_event(const std::string& deployment, const ClusterEvent& event) = 0;
+  // Adds data[key] = value to ConfigMap `configmap` with a merge patch,
+  // unless the key is there: an entry's identity is its key, and the value
+  // first written (its `since`) is kept. Returns the value found (nothing
+  // changed), nullopt when it was added.
+  virtual std::optional<std::string> add_configmap_entry(const std::string& configmap, const std::string& key,
+                                                         const std::string& value) = 0;
   // Removes data[key] from ConfigMap `configmap` with a JSON patch.
   // Returns false when the key was not there (nothing changed).
   virtual bool remove_configmap_entry(const std::string& configmap, const std::string& key) = 0;

@@ -75,6 +75,9 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
             sinks.empty() ? "emit " + notice.event.type + ": no sink configured (skipped)"
                           : fmt::format("emit {} to {}", notice.event.type, join(sinks, ", "))};
   step.intent = json{{"event_id", notice.event.id}, {"type", notice.event.type}, {"sinks", sinks}};
+  if (cluster_event.incident.empty() && notice.event.data.is_object()) {
+    cluster_event.incident = notice.event.data.value("incident", "");
+  }
   step.run = [&http, &events, &serving, cluster, k8s_event, sinks, notice, cluster_event,
               renotify](const StepContext& context) {
     if (sinks.empty()) {
@@ -100,11 +103,19 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
     for (const auto& delivery : events::deliver(http, events, notice, wanted)) {
       deliveries.push_back(delivery.to_json());
     }
+    std::string recorded_before;
     if (k8s_event && wanted.contains("kubernetes")) {
       json delivery{{"sink", "kubernetes"}, {"kind", "kubernetes-event"}, {"ok", false}};
       try {
-        delivery["event"] = cluster->create_deployment_event(serving.deployment, cluster_event);
+        auto recorded = cluster->create_deployment_event(serving.deployment, cluster_event);
+        delivery["event"] = recorded.name;
+        delivery["deployment_uid"] = recorded.deployment_uid;
+        delivery["already"] = recorded.existed;
         delivery["ok"] = true;
+        if (recorded.existed) {
+          recorded_before =
+              fmt::format("; Event {} on Deployment {} was already recorded", recorded.name, serving.deployment);
+        }
       } catch (const Error& e) {
         delivery["error"] = e.what();
       }
@@ -117,7 +128,7 @@ Step notify_step(http::Transport& http, const events::EventsOptions& events, con
     }
     std::vector<std::string> now(wanted.begin(), wanted.end());
     if (ok) {
-      return StepResult{Outcome::ok, fmt::format("delivered to {}", join(now, ", ")), evidence};
+      return StepResult{Outcome::ok, fmt::format("delivered to {}{}", join(now, ", "), recorded_before), evidence};
     }
     return StepResult{Outcome::failed, "not delivered to: " + failed_list(deliveries, "sink"), evidence};
   };
@@ -156,15 +167,19 @@ Step denylist_step(http::Transport& http, const ServingOptions& serving, Serving
     }
     if (std::all_of(results.begin(), results.end(), [](const DenylistResult& r) { return r.ok; })) {
       std::vector<std::string> written;
+      std::string since;
       for (const auto& result : results) {
         if (!result.already) {
           written.push_back(result.where);
+        } else if (result.detail.starts_with("already denylisted since ")) {
+          // The ConfigMap tells since when, and under which incident.
+          since = "; " + result.detail;
         }
       }
       if (written.empty()) {
-        return StepResult{Outcome::ok, "in place (checked now): every denylist holds it", evidence};
+        return StepResult{Outcome::ok, "in place (checked now): every denylist holds it" + since, evidence};
       }
-      return StepResult{Outcome::ok, "denylisted in " + join(written, ", "), evidence, true};
+      return StepResult{Outcome::ok, "denylisted in " + join(written, ", ") + since, evidence, true};
     }
     return StepResult{Outcome::failed, "denylist not written: " + failed_list(items, "where"), evidence};
   };
@@ -272,16 +287,17 @@ Step freeze_step(const ServingOptions& serving, ServingCluster* cluster, std::st
     }
     auto changes = cluster->suspend_cronjobs(selector);
     json cronjobs = json::array();
+    std::size_t already = 0;
     for (const auto& change : changes) {
       cronjobs.push_back({{"name", change.name}, {"was_suspended", change.was_suspended}});
+      already += change.was_suspended ? 1U : 0U;
     }
     evidence["cronjobs"] = cronjobs;
-    auto suspended_now = static_cast<std::size_t>(
-        std::count_if(changes.begin(), changes.end(), [](const CronJobChange& c) { return !c.was_suspended; }));
+    // Only what this run suspended counts as suspended.
+    std::size_t suspended_now = changes.size() - already;
     std::string what = suspended_now == 0 && !changes.empty()
-                           ? fmt::format("in place (checked now): {} CronJob(s) already suspended", changes.size())
-                           : fmt::format("{} CronJob(s) suspended, {} already suspended", suspended_now,
-                                         changes.size() - suspended_now);
+                           ? fmt::format("in place (checked now): 0 suspended, {} already suspended", already)
+                           : fmt::format("{} suspended, {} already suspended", suspended_now, already);
     return StepResult{Outcome::ok,
                       fmt::format("{}; outputs after {} are suspect", what, format_rfc3339_seconds(context.t0)),
                       evidence, suspended_now > 0};

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace credguard::incident {
 
 namespace {
@@ -74,6 +76,23 @@ DenylistResult gateway(http::Transport& transport, const ServingOptions& options
   return result;
 }
 
+// " since T (INC-1)" from an entry found in the ConfigMap, when it says so
+// in plain text.
+std::string first_entry(const std::string& value)
+{
+  json found = json::parse(value, nullptr, false);
+  if (!found.is_object() || !found.contains("since") || !found["since"].is_string()) {
+    return "";
+  }
+  std::string incident =
+      found.contains("incident") && found["incident"].is_string() ? found["incident"].get<std::string>() : "";
+  std::string text = " since " + found["since"].get<std::string>() + (incident.empty() ? "" : " (" + incident + ")");
+  // Written by anyone with access to the ConfigMap: no control characters
+  // reach a terminal.
+  bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c != 0x7f; });
+  return printable ? text : "";
+}
+
 DenylistResult configmap(ServingCluster& cluster, const ServingOptions& options, const DenylistEntry& entry,
                          const Clock& clock)
 {
@@ -81,9 +100,12 @@ DenylistResult configmap(ServingCluster& cluster, const ServingOptions& options,
   DenylistResult result;
   result.where = fmt::format("configmap {} ({})", options.denylist_configmap, cluster.describe());
   try {
-    result.already = cluster.set_configmap_entry(options.denylist_configmap, entry.key(), entry.to_json().dump());
+    // The key is the entry's identity: whoever wrote it first, and when
+    // (`since`), stays.
+    auto found = cluster.add_configmap_entry(options.denylist_configmap, entry.key(), entry.to_json().dump());
     result.ok = true;
-    result.detail = result.already ? "already denylisted" : "denylisted";
+    result.already = found.has_value();
+    result.detail = found ? "already denylisted" + first_entry(*found) : "denylisted";
   } catch (const Error& e) {
     result.detail = e.what();
   }

@@ -47,10 +47,13 @@ struct Scale {
 // A core/v1 Event to record against an object (what kubectl describe shows).
 struct EventDraft {
   std::string ns;                 // empty = the client's namespace
-  nlohmann::json involved_object; // {apiVersion, kind, name, namespace, uid?}
+  nlohmann::json involved_object; // {apiVersion, kind, name, namespace, uid, resourceVersion}: kubectl
+                                  // describe finds an object's events by uid
   std::string reason;             // CamelCase, e.g. ModelRevoked
   std::string message;
   std::string type = "Normal"; // or Warning
+  std::string action = {};     // what was done, e.g. Revoke
+  std::map<std::string, std::string> annotations = {};
 };
 
 // Query parameters of the pod log subresource (GET .../pods/NAME/log).
@@ -95,12 +98,15 @@ public:
   // GET one object.
   nlohmann::json get(const std::string& path);
   // GET a subresource that answers text, not JSON (pod logs: text/plain);
-  // returns the body as is. Failures as for get() (Status objects).
-  std::string get_text(const std::string& path);
+  // returns the body as is, nullopt for 204 No Content. Failures as for
+  // get() (Status objects).
+  std::optional<std::string> get_text(const std::string& path);
   // The log of one container of a pod (GET /api/v1/namespaces/NS/pods/POD/log
-  // with container, sinceSeconds, tailLines, timestamps). Throws Error(data)
-  // for a missing pod (404) or a container the pod does not have (400).
-  std::string pod_log(const std::string& ns, const std::string& pod, const LogOptions& options = {});
+  // with container, sinceSeconds, tailLines, timestamps); nullopt when the
+  // pod has no log yet (never scheduled: 204 No Content). Throws
+  // Error(data) for a missing pod (404) or a container the pod does not
+  // have (400), Error(unavailable) when the kubelet cannot be reached (500).
+  std::optional<std::string> pod_log(const std::string& ns, const std::string& pod, const LogOptions& options = {});
   // GET a collection, following `continue` until the last page; returns the
   // list (kind XList, metadata.resourceVersion of the last page) with every
   // item. A continue token that expired (410) restarts once without paging.
@@ -121,9 +127,11 @@ public:
   // retried); returns the new Scale.
   Scale scale(const std::string& workload_path, long long replicas);
 
-  // The CronJob API version the cluster serves, from discovery (GET
-  // /apis/batch): batch/v1, else batch/v1beta1. Cached. Throws Error(data)
-  // when neither is served.
+  // The CronJob API version the cluster serves: the first version listed by
+  // GET /apis/batch (the preferred one first) whose resource list (GET
+  // /apis/batch/VERSION) contains cronjobs; batch/v1beta1 on 1.20, batch/v1
+  // from 1.21. Cached for the client's life. Throws Error(data) when no
+  // version serves CronJobs.
   std::string batch_version();
   // The path of the CronJobs of `ns` (or of one when `name` is given).
   std::string cronjob_path(const std::string& ns, const std::string& name = {});

@@ -6,7 +6,7 @@
 
 namespace credguard::k8s {
 
-std::string Client::get_text(const std::string& path)
+std::optional<std::string> Client::get_text(const std::string& path)
 {
   http::Request request;
   request.url = path;
@@ -16,10 +16,13 @@ std::string Client::get_text(const std::string& path)
   if (!response.ok()) {
     throw api_error(request, response);
   }
+  if (response.status == 204) {
+    return std::nullopt;
+  }
   return std::move(response.body);
 }
 
-std::string Client::pod_log(const std::string& ns, const std::string& pod, const LogOptions& options)
+std::optional<std::string> Client::pod_log(const std::string& ns, const std::string& pod, const LogOptions& options)
 {
   std::vector<std::string> query;
   if (!options.container.empty()) {

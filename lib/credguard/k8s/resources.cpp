@@ -62,28 +62,27 @@ std::string Client::batch_version()
       return m_batch_version;
     }
   }
-  nlohmann::json group = nlohmann::json::object();
-  try {
-    group = get("/apis/batch");
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::data) {
-      throw;
-    }
-  }
-  std::vector<std::string> served;
-  for (const auto& version : group.value("versions", nlohmann::json::array())) {
-    served.push_back(version.value("groupVersion", ""));
+  // As client-go discovery does: a version listed in /apis/batch may not
+  // serve CronJobs (1.20 lists batch/v1 with jobs only); its resource list
+  // says. The preferred version is asked first.
+  std::vector<std::string> listed;
+  for (const auto& version : get("/apis/batch").value("versions", nlohmann::json::array())) {
+    listed.push_back(version.value("groupVersion", ""));
   }
   std::string chosen;
-  for (const char* candidate : {"batch/v1", "batch/v1beta1"}) {
-    if (chosen.empty() && std::find(served.begin(), served.end(), candidate) != served.end()) {
-      chosen = candidate;
+  for (const auto& version : listed) {
+    auto resources = get("/apis/" + version).value("resources", nlohmann::json::array());
+    bool serves = std::any_of(resources.begin(), resources.end(),
+                              [](const nlohmann::json& r) { return r.value("name", "") == "cronjobs"; });
+    if (serves) {
+      chosen = version;
+      break;
     }
   }
   if (chosen.empty()) {
     throw Error(ErrorKind::data,
-                fmt::format("kubernetes: {} serves no CronJob API (batch/v1 or batch/v1beta1); it serves: {}",
-                            m_access.server, served.empty() ? "no batch versions" : join(served, ", ")));
+                fmt::format("kubernetes: {} serves no CronJob API: none of {} lists cronjobs", m_access.server,
+                            listed.empty() ? "its batch versions" : join(listed, ", ")));
   }
   std::lock_guard lock(m_mutex);
   m_batch_version = chosen;
@@ -122,6 +121,7 @@ nlohmann::json Client::create_event(const EventDraft& draft)
       {"metadata", {{"generateName", draft.involved_object.value("name", "credguard") + "."}, {"namespace", ns}}},
       {"involvedObject", draft.involved_object},
       {"reason", draft.reason},
+      {"action", draft.action},
       {"message", draft.message},
       {"type", draft.type},
       {"source", {{"component", "credguard"}, {"host", host}}},
@@ -131,6 +131,9 @@ nlohmann::json Client::create_event(const EventDraft& draft)
       {"lastTimestamp", now},
       {"count", 1},
   };
+  if (!draft.annotations.empty()) {
+    event["metadata"]["annotations"] = draft.annotations;
+  }
   return create(resource_path("v1", "events", ns), event);
 }
 

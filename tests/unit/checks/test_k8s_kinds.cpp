@@ -3,6 +3,7 @@
 
 #include <credguard/checks/engine.hpp>
 #include <credguard/core/error.hpp>
+#include <credguard/core/time_format.hpp>
 #include <credguard/k8s/client.hpp>
 
 #include <catch2/catch.hpp>
@@ -159,6 +160,28 @@ TEST_CASE("k8s_events counts Warning events within the window")
   auto wide =
       cluster.run("  - {id: e, title: E, kind: k8s_events, params: {window: 6h}, threshold: {warn: 1, crit: 50}}\n");
   CHECK(wide[0].value == 15);
+}
+
+TEST_CASE("k8s_events counts a repeating event by its series: inside the window by lastObservedTime, else dropped")
+{
+  Cluster cluster;
+  auto at = [](const char* text) { return parse_rfc3339(text).value(); };
+  // First seen before the window, last a minute ago, 30 times: counted.
+  cluster.api.put(test::series_event("s1", "credguard", "Pod", "scorer-c", "BackOff", at("2026-11-23T06:30:00Z"),
+                                     at("2026-11-23T07:59:00Z"), 30));
+  // Its last occurrence outside the window: dropped.
+  cluster.api.put(test::series_event("s2", "credguard", "Pod", "batch-c", "FailedMount", at("2026-11-23T05:00:00Z"),
+                                     at("2026-11-23T06:00:00Z"), 40));
+  auto results =
+      cluster.run("  - {id: e, title: E, kind: k8s_events, params: {window: 1h}, threshold: {warn: 1, crit: 50}}\n");
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].value == 42);
+  CHECK(results[0].detail == "in credguard within 1h: BackOff on Pod/scorer-c x30, BackOff on Pod/scorer-b x12");
+
+  auto wide =
+      cluster.run("  - {id: e, title: E, kind: k8s_events, params: {window: 6h}, threshold: {warn: 1, crit: 50}}\n");
+  CHECK(wide[0].value == 85);
+  CHECK(wide[0].status == Status::fail);
 }
 
 TEST_CASE("kubernetes kinds SKIP without credentials and are UNKNOWN when the API refuses them")

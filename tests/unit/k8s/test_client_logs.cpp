@@ -6,16 +6,22 @@ using namespace credguard::test;
 
 namespace {
 
-void bot_pod(FakeKubeApi& api, const std::string& name, std::vector<std::string> containers)
+// A pod running on `node` (none: never scheduled).
+void bot_pod(FakeKubeApi& api, const std::string& name, std::vector<std::string> containers,
+             const std::string& node = "node-1")
 {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : containers) {
     list.push_back({{"name", c}, {"image", "bot:1"}});
   }
+  nlohmann::json spec = {{"containers", list}};
+  if (!node.empty()) {
+    spec["nodeName"] = node;
+  }
   api.put({{"apiVersion", "v1"},
            {"kind", "Pod"},
            {"metadata", {{"name", name}, {"namespace", "monitoring"}, {"labels", {{"app", "incident-bot"}}}}},
-           {"spec", {{"containers", list}}}});
+           {"spec", spec}});
 }
 
 } // namespace
@@ -38,7 +44,7 @@ TEST_CASE("k8s pod log: text/plain lines with container, sinceSeconds, tailLines
   tail.tail_lines = 1;
   tail.container = "bot";
   tail.timestamps = true;
-  auto text = client->pod_log("monitoring", "bot-1", tail);
+  auto text = client->pod_log("monitoring", "bot-1", tail).value();
   CHECK(text.ends_with("Z line 3\n"));
   CHECK(text.size() == std::string("2026-11-23T08:00:00.123456789Z line 3\n").size());
   auto sent = f.api.requests().back();
@@ -85,4 +91,37 @@ TEST_CASE("k8s pod log: RBAC on pods/log is 403 auth, an unknown token 401")
 
   auto stranger = f.client(f.access("fixture-k8s-token-unknown"));
   CHECK(error_from([&] { stranger->pod_log("monitoring", "bot-1"); }).kind() == ErrorKind::auth);
+}
+
+TEST_CASE("k8s pod log: a pod never scheduled has no log (204, nullopt), a node without addresses is unavailable")
+{
+  KubeFixture f;
+  bot_pod(f.api, "bot-pending", {"bot"}, "");
+  bot_pod(f.api, "bot-lost", {"bot"}, "node-9");
+  bot_pod(f.api, "bot-quiet", {"bot"});
+  f.api.put({{"apiVersion", "v1"},
+             {"kind", "Node"},
+             {"metadata", {{"name", "node-9"}}},
+             {"status", nlohmann::json::object()}});
+  auto client = f.client();
+
+  CHECK_FALSE(client->pod_log("monitoring", "bot-pending").has_value());
+  CHECK(f.api.requests().back().path == "/api/v1/namespaces/monitoring/pods/bot-pending/log");
+  CHECK(client->pod_log("monitoring", "bot-quiet") == std::string()); // scheduled, nothing written yet
+
+  auto lost = error_from([&] { client->pod_log("monitoring", "bot-lost"); });
+  CHECK(lost.kind() == ErrorKind::unavailable);
+  CHECK(std::string(lost.what()).find("HTTP 500: no preferred addresses found; known addresses: []") !=
+        std::string::npos);
+
+  // PROTOCOL-NOTES: an unreachable kubelet is a 500 too.
+  f.api.put({{"apiVersion", "v1"},
+             {"kind", "Node"},
+             {"metadata", {{"name", "node-1"}}},
+             {"status", {{"addresses", {{{"type", "InternalIP"}, {"address", "10.0.0.7"}}}}}}});
+  CHECK(client->pod_log("monitoring", "bot-quiet") == std::string());
+  f.api.kubelet_unreachable("node-1");
+  auto refused = error_from([&] { client->pod_log("monitoring", "bot-quiet"); });
+  CHECK(refused.kind() == ErrorKind::unavailable);
+  CHECK(std::string(refused.what()).find("dial tcp 10.0.0.7:10250: connect: connection refused") != std::string::npos);
 }

@@ -125,40 +125,48 @@ TEST_CASE("k8s writes: a read-modify-write that conflicts is retried on fresh st
   CHECK(std::string(error.what()).find("the object has been modified") != std::string::npos);
 }
 
-TEST_CASE("k8s writes: CronJob suspend uses the batch version discovery reports")
+TEST_CASE("k8s writes: CronJobs go through the batch version whose resource list has cronjobs, found once")
 {
-  KubeFixture f;
-  cronjob(f.api, "batch/v1", "nightly-scoring");
-  auto client = f.client();
-  CHECK(client->batch_version() == "batch/v1");
-  auto suspended = client->set_cronjob_suspended("credguard", "nightly-scoring", true);
-  CHECK(suspended["spec"]["suspend"] == true);
-  CHECK(f.api.requests().back().path == "/apis/batch/v1/namespaces/credguard/cronjobs/nightly-scoring");
-  CHECK(f.api.requests().back().header("Content-Type") == "application/merge-patch+json");
-
+  // 1.20: /apis/batch lists batch/v1 first, but only batch/v1beta1 serves
+  // cronjobs (PROTOCOL-NOTES).
   KubeFixture old;
-  old.api.set_batch_versions({"batch/v1beta1"});
+  old.api.serve_as(KubeRelease::v1_20);
   cronjob(old.api, "batch/v1beta1", "nightly-scoring");
   auto old_client = old.client();
-  old_client->set_cronjob_suspended("", "nightly-scoring", true);
+  CHECK(old_client->batch_version() == "batch/v1beta1");
+  auto suspended = old_client->set_cronjob_suspended("", "nightly-scoring", true);
+  CHECK(suspended["spec"]["suspend"] == true);
+  CHECK(suspended["apiVersion"] == "batch/v1beta1");
   CHECK(old.api.requests().back().path == "/apis/batch/v1beta1/namespaces/credguard/cronjobs/nightly-scoring");
+  CHECK(old.api.requests().back().header("Content-Type") == "application/merge-patch+json");
   CHECK(old.api.get("cronjobs", "credguard", "nightly-scoring").value()["spec"]["suspend"] == true);
-  old_client->batch_version();
-  std::size_t discoveries = 0;
+  old_client->set_cronjob_suspended("", "nightly-scoring", false);
+  std::vector<std::string> discovery;
   for (const auto& request : old.api.requests()) {
-    discoveries += request.path == "/apis/batch" ? 1U : 0U;
+    if (request.path.find("/namespaces/") == std::string::npos) {
+      discovery.push_back(request.path);
+    }
   }
-  CHECK(discoveries == 1); // cached
+  // Asked in order, once per client.
+  CHECK(discovery == std::vector<std::string>{"/apis/batch", "/apis/batch/v1", "/apis/batch/v1beta1"});
 
-  KubeFixture none;
-  none.api.set_batch_versions({});
-  auto none_client = none.client();
-  auto error = error_from([&] { none_client->set_cronjob_suspended("credguard", "x", true); });
-  CHECK(error.kind() == ErrorKind::data);
-  CHECK(std::string(error.what()).find("no CronJob API") != std::string::npos);
+  // 1.25: batch/v1 only, and it has cronjobs: one resource list read.
+  KubeFixture current;
+  current.api.serve_as(KubeRelease::v1_25);
+  cronjob(current.api, "batch/v1", "nightly-scoring");
+  auto client = current.client();
+  client->set_cronjob_suspended("credguard", "nightly-scoring", true);
+  CHECK(current.api.requests().back().path == "/apis/batch/v1/namespaces/credguard/cronjobs/nightly-scoring");
+  CHECK(current.api.requests().size() == 3);
+  CHECK(client->batch_version() == "batch/v1");
 
   auto missing = error_from([&] { client->set_cronjob_suspended("credguard", "absent", true); });
   CHECK(std::string(missing.what()).find("cronjobs.batch \"absent\" not found") != std::string::npos);
+
+  auto anonymous = old.client(old.access(""));
+  auto refused = error_from([&] { anonymous->batch_version(); });
+  CHECK(refused.kind() == ErrorKind::auth);
+  CHECK(std::string(refused.what()).find("/apis/batch") != std::string::npos);
 }
 
 TEST_CASE("k8s writes: ConfigMap data keys are set and removed with a merge patch")

@@ -14,8 +14,10 @@ public:
   explicit KubeServingCluster(k8s::Client& client);
 
   std::string describe() const override;
-  std::string create_deployment_event(const std::string& deployment, const incident::ClusterEvent& event) override;
-  bool set_configmap_entry(const std::string& configmap, const std::string& key, const std::string& value) override;
+  incident::RecordedEvent create_deployment_event(const std::string& deployment,
+                                                  const incident::ClusterEvent& event) override;
+  std::optional<std::string> add_configmap_entry(const std::string& configmap, const std::string& key,
+                                                 const std::string& value) override;
   bool remove_configmap_entry(const std::string& configmap, const std::string& key) override;
   std::vector<incident::CronJobChange> suspend_cronjobs(const std::string& selector) override;
   std::optional<std::string> configmap_entry(const std::string& configmap, const std::string& key) override;

@@ -50,6 +50,18 @@ k8s::Client& cluster_for(Context& ctx)
   return *client;
 }
 
+// The pod's status.phase, "unknown" when it cannot be read.
+std::string pod_phase(k8s::Client& client, const std::string& ns, const std::string& pod)
+{
+  try {
+    auto object = client.get(k8s::resource_path("v1", "pods", ns, pod));
+    auto phase = object.value("status", nlohmann::json::object()).value("phase", "");
+    return phase.empty() ? "unknown" : phase;
+  } catch (const Error&) {
+    return "unknown";
+  }
+}
+
 } // namespace
 
 std::optional<triage::MaintenanceWindow> cluster_maintenance(Context& ctx)
@@ -112,9 +124,17 @@ int run_triage_from_cluster(const TriageOptions& options, Context& ctx, OutputFo
   std::ostringstream log;
   nlohmann::json read = nlohmann::json::array();
   std::size_t first_line = 1;
+  std::vector<std::string> without_log;
   for (const auto& pod : pods) {
     ctx.log().info(fmt::format("reading the log of pod {}/{} (last {}s)", ns, pod, *log_options.since_seconds));
-    auto text = client.pod_log(ns, pod, log_options);
+    auto answer = client.pod_log(ns, pod, log_options);
+    if (!answer) {
+      // 204 No Content: never scheduled, which is not "no trips".
+      without_log.push_back(fmt::format("{}/{} (phase {})", ns, pod, pod_phase(client, ns, pod)));
+      ctx.log().warn(fmt::format("pod {} has no log yet", without_log.back()));
+      continue;
+    }
+    std::string text = std::move(*answer);
     if (!text.empty() && text.back() != '\n') {
       text += '\n';
     }
@@ -122,6 +142,12 @@ int run_triage_from_cluster(const TriageOptions& options, Context& ctx, OutputFo
     read.push_back({{"pod", pod}, {"first_line", first_line}, {"lines", lines}});
     first_line += lines;
     log << text;
+  }
+  if (read.empty()) {
+    throw Error(ErrorKind::unavailable,
+                fmt::format("--from-cluster: no log yet from pod {} ({}): the bot has not run, its trips are unknown",
+                            join(without_log, ", "), client.source()),
+                "kubectl describe pod shows why it is not scheduled; triage again once it runs");
   }
   std::optional<triage::MaintenanceWindow> window;
   if (!options.maintenance) {
@@ -142,6 +168,7 @@ int run_triage_from_cluster(const TriageOptions& options, Context& ctx, OutputFo
                             {"selector", options.pod.empty() ? nlohmann::json(selector) : nlohmann::json()},
                             {"since_seconds", *log_options.since_seconds},
                             {"pods", read},
+                            {"pods_without_log", without_log},
                             {"maintenance", maintenance},
                             {"maintenance_detail", window ? nlohmann::json(window->detail) : nlohmann::json()},
                             {"first_unreadable", result.first_unreadable.empty()
