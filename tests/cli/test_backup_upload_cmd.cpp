@@ -172,3 +172,17 @@ TEST_CASE("archive-jobs upload: an unreachable S3 endpoint deletes nothing, exit
   auto everything = h.out.str() + h.err.str() + slurp(h.home / "journal.db");
   CHECK(everything.find(radosgw().secret_key) == std::string::npos);
 }
+
+TEST_CASE("backup upload: a lock asked of a bucket without Object Lock is refused before anything is uploaded")
+{
+  PlatformDatabase db;
+  GatewayClient s3;
+  auto bucket = unique_bucket("backupnolock");
+  s3.client.create_bucket(bucket); // no Object Lock
+  UploadHarness h(db, bucket, "  object_lock_retention: 1d\n");
+  CHECK(h.backup_run() == 2);
+  CHECK_THAT(h.out.str(), Catch::Contains("s3://" + bucket + " has no Object Lock configuration") &&
+                              Catch::Contains("nothing was uploaded"));
+  CHECK(s3.client.list_all_objects(bucket).empty());
+  CHECK(backup::check_integrity(h.newest().path, backup::k_dump_completed).ok);
+}

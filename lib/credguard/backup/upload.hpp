@@ -24,9 +24,13 @@ struct UploadResult {
 
 // Uploads `file` (streamed from disk; multipart when large, each part
 // checksummed) and then its .sha256, both under Object Lock when the target
-// has a retention. Checks that S3 stored the same SHA-256 as the local
-// checksum and, read back with HEAD, the same size. Throws what
-// s3::Client::put_file throws, Error(data) on a checksum or size mismatch.
+// has a retention. With a retention, the bucket's Object Lock configuration
+// is read first and a bucket without one is refused (Error(config)) before
+// anything is written; each version's lock is read back afterwards.
+// Checks that S3 stored the same SHA-256 as the local checksum and, read
+// back with HEAD, the same size. Throws what s3::Client::put_file throws
+// (naming a version left unlocked), Error(data) on a checksum, size or
+// lock mismatch.
 UploadResult upload_backup(s3::Client& client, const UploadTarget& target, const WrittenFile& file);
 
 } // namespace credguard::backup

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <system_error>
 
 namespace credguard::incident {
@@ -26,13 +27,16 @@ bool locked_as_asked(const s3::ObjectInfo& info, const s3::Retention& wanted)
   return info.retention && info.retention->mode == wanted.mode && info.retention->retain_until >= wanted.retain_until;
 }
 
-// The current version of `key` when it already holds `sha256` under the
-// lock asked for (an earlier run wrote it), else nullopt.
+// The current version of `key` when it already holds the bytes of `source`
+// (size and SHA-256 of the content, read back: metadata alone can be
+// planted) under the lock asked for, as an earlier run wrote it; else
+// nullopt, and the caller writes a new version.
 std::optional<s3::ObjectInfo> already_there(s3::Client& client, const std::string& bucket, const std::string& key,
-                                            const std::string& sha256, const s3::Retention& retention)
+                                            const std::filesystem::path& source, const std::string& sha256,
+                                            const s3::Retention& retention, const std::filesystem::path& scratch)
 {
   auto info = client.head_object(bucket, key);
-  if (!info) {
+  if (!info || info->size != std::filesystem::file_size(source)) {
     return std::nullopt;
   }
   auto stored = info->metadata.find("sha256");
@@ -43,7 +47,35 @@ std::optional<s3::ObjectInfo> already_there(s3::Client& client, const std::strin
     // HEAD does not always carry the lock: ask for it.
     info->retention = client.get_object_retention(bucket, key, info->version_id);
   }
-  return locked_as_asked(*info, retention) ? info : std::nullopt;
+  if (!locked_as_asked(*info, retention)) {
+    return std::nullopt;
+  }
+  std::string content_sha256;
+  try {
+    content_sha256 = client.get_object_to_file(bucket, key, scratch, info->version_id).sha256;
+  } catch (const s3::S3Error& error) {
+    if (error.kind() != ErrorKind::data) {
+      throw;
+    }
+    return std::nullopt; // its bytes do not hash to its recorded x-amz-meta-sha256
+  }
+  std::filesystem::remove(scratch);
+  return content_sha256 == sha256 ? info : std::nullopt;
+}
+
+// Refuses a forensic bucket without Object Lock before anything is written:
+// radosgw 16 would accept single PUTs with lock headers only to fail them,
+// and keeps multipart objects unlocked (PROTOCOL-NOTES, S3).
+void require_object_lock(s3::Client& client, const std::string& bucket)
+{
+  auto configuration = client.get_object_lock_configuration(bucket);
+  if (!configuration || !configuration->enabled) {
+    throw Error(ErrorKind::config,
+                fmt::format("forensic bucket s3://{} has no Object Lock configuration (GET ?object-lock): evidence "
+                            "there could be deleted, so nothing was written",
+                            bucket),
+                "set s3.forensic_bucket to a bucket created with Object Lock enabled");
+  }
 }
 
 class Copier {
@@ -61,7 +93,7 @@ public:
   {
     auto& client = *m_store.client;
     ForensicObject object{key, origin, 0, sha256, "", false};
-    if (auto existing = already_there(client, m_store.bucket, key, sha256, m_retention)) {
+    if (auto existing = already_there(client, m_store.bucket, key, path, sha256, m_retention, scratch_file())) {
       object.size = existing->size;
       object.version_id = existing->version_id;
     } else {
@@ -90,47 +122,70 @@ public:
     std::filesystem::remove(path);
   }
 
+  // Lists the source as a folder (`prefix/`: a bare prefix also matches
+  // version 20 when 2 is asked for, PROTOCOL-NOTES S3) and refuses two
+  // sources that would land on one key, before anything is written.
   void copy_artifacts()
   {
     auto [bucket, prefix] = parse_s3_uri(m_request.source);
-    auto& client = *m_store.client;
-    auto listed = client.list_all_objects(bucket, prefix);
-    if (listed.empty()) {
-      throw Error(ErrorKind::data, fmt::format("{}: no artifacts found", m_request.source));
+    if (!prefix.empty() && prefix.back() != '/') {
+      prefix += '/';
     }
-    for (const auto& summary : listed) {
-      auto path = scratch_file();
-      auto got = client.get_object_to_file(bucket, summary.key, path);
+    auto& client = *m_store.client;
+    std::map<std::string, std::string> sources; // destination key -> source key
+    for (const auto& summary : client.list_all_objects(bucket, prefix)) {
       std::string relative = summary.key.substr(prefix.size());
       while (!relative.empty() && relative.front() == '/') {
         relative.erase(0, 1);
       }
-      put(m_result.prefix + "artifacts/" + relative, path, got.sha256, fmt::format("s3://{}/{}", bucket, summary.key),
-          "application/octet-stream");
+      if (relative.empty()) {
+        continue; // the folder's own marker object
+      }
+      auto [at, inserted] = sources.emplace(m_result.prefix + "artifacts/" + relative, summary.key);
+      if (!inserted) {
+        throw Error(ErrorKind::data, fmt::format("{}: s3://{}/{} and s3://{}/{} would both be copied to {}",
+                                                 m_request.source, bucket, at->second, bucket, summary.key, at->first));
+      }
+    }
+    if (sources.empty()) {
+      throw Error(ErrorKind::data,
+                  fmt::format("{}: no artifacts found under s3://{}/{}", m_request.source, bucket, prefix));
+    }
+    for (const auto& [key, source_key] : sources) {
+      auto path = scratch_file();
+      auto got = client.get_object_to_file(bucket, source_key, path);
+      put(key, path, got.sha256, fmt::format("s3://{}/{}", bucket, source_key), "application/octet-stream");
       std::filesystem::remove(path);
     }
   }
 
+  // Reads every object back (content and lock).
   void verify()
   {
-    auto& client = *m_store.client;
     for (auto& object : m_result.objects) {
-      auto path = scratch_file();
-      auto got = client.get_object_to_file(m_store.bucket, object.key, path, object.version_id);
-      std::filesystem::remove(path);
-      if (got.sha256 != object.sha256 || got.info.size != object.size) {
-        throw Error(ErrorKind::data,
-                    fmt::format("s3://{}/{}: read back {} bytes hashing {}, expected {} and {}", m_store.bucket,
-                                object.key, got.info.size, got.sha256, object.size, object.sha256));
-      }
-      auto retention = client.get_object_retention(m_store.bucket, object.key, object.version_id);
-      if (!retention || retention->mode != m_retention.mode || retention->retain_until < m_retention.retain_until) {
-        throw Error(ErrorKind::data, fmt::format("s3://{}/{}: the version is not under {} retention until {}",
-                                                 m_store.bucket, object.key, s3::to_string(m_retention.mode),
-                                                 format_rfc3339_seconds(m_retention.retain_until)));
-      }
-      object.verified = true;
+      verify(object);
     }
+  }
+
+  void verify(ForensicObject& object)
+  {
+    auto& client = *m_store.client;
+    auto path = scratch_file();
+    auto got = client.get_object_to_file(m_store.bucket, object.key, path, object.version_id);
+    std::filesystem::remove(path);
+    if (got.sha256 != object.sha256 || got.info.size != object.size) {
+      throw Error(ErrorKind::data,
+                  fmt::format("s3://{}/{}: read back {} bytes hashing {}, expected {} and {}", m_store.bucket,
+                              object.key, got.info.size, got.sha256, object.size, object.sha256));
+    }
+    auto retention = client.get_object_retention(m_store.bucket, object.key, object.version_id);
+    if (!retention || retention->mode != m_retention.mode || retention->retain_until < m_retention.retain_until) {
+      throw Error(ErrorKind::data,
+                  fmt::format("s3://{}/{}: version {} is not under {} retention until {}", m_store.bucket, object.key,
+                              object.version_id, s3::to_string(m_retention.mode),
+                              format_rfc3339_seconds(m_retention.retain_until)));
+    }
+    object.verified = true;
   }
 
 private:
@@ -230,16 +285,20 @@ ForensicResult copy_forensic(const ForensicStore& store, const ForensicRequest& 
   Copier copier(store, request, result);
   try {
     std::filesystem::create_directories(request.scratch);
+    require_object_lock(*store.client, store.bucket);
     copier.copy_artifacts();
     copier.put_text(result.prefix + "release_manifest.json", request.release_manifest().dump(2) + "\n",
                     "registry:" + request.model + "/" + request.version, "application/json");
     copier.put_text(result.prefix + "evidence/journal.jsonl", request.evidence_log(), "journal:" + request.incident,
                     "application/x-ndjson");
+    // The manifest last, once everything it lists was read back: a locked
+    // manifest must never list what is not there.
+    copier.verify();
     std::string manifest = manifest_document(request, result, store, t0).dump(2) + "\n";
     result.manifest_sha256 = s3::sha256_hex(manifest);
     copier.put_text(result.prefix + k_manifest_name, manifest, "generated", "application/json");
     result.manifest_version_id = result.objects.back().version_id;
-    copier.verify();
+    copier.verify(result.objects.back());
     result.ok = true;
   } catch (const Error& error) {
     result.error = error.what();

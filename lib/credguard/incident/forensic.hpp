@@ -69,13 +69,17 @@ std::string forensic_prefix(const std::string& model, const std::string& version
 // Splits s3://bucket/prefix. Throws Error(data) naming `uri` otherwise.
 std::pair<std::string, std::string> parse_s3_uri(const std::string& uri);
 
-// Copies every artifact under request.source, release_manifest.json and
+// Refuses a forensic bucket without Object Lock before writing anything.
+// Then copies every artifact under request.source (listed as the folder
+// `prefix/`; two source keys that map to one destination key are refused
+// before anything is written), release_manifest.json and
 // evidence/journal.jsonl under forensic_prefix(), each with the store's
-// Object Lock until t0 + retention and its SHA-256 recorded; then
-// MANIFEST.json listing them; then reads every object back and checks its
-// hash and lock. Objects already there with the same hash and lock (an
-// earlier run) are not written again. Never throws for an S3 failure: it
-// is in the result, and nothing unacknowledged is listed.
+// Object Lock until t0 + retention and its SHA-256 recorded; reads every
+// object back and checks its hash and lock; only then writes MANIFEST.json
+// listing them, and reads it back. An object already there (an earlier
+// run) is reused only when its size and the SHA-256 of its bytes match and
+// it is locked as asked. Never throws for an S3 failure: it is in the
+// result, and nothing unacknowledged is listed.
 ForensicResult copy_forensic(const ForensicStore& store, const ForensicRequest& request, SystemTime t0);
 
 // The plan step around copy_forensic(): failed unless the copy verified.

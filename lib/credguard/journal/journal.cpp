@@ -1,6 +1,7 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
 #include <credguard/core/time_format.hpp>
+#include <credguard/journal/anchor.hpp>
 #include <credguard/journal/journal.hpp>
 #include <credguard/journal/schema.hpp>
 
@@ -67,6 +68,48 @@ Entry read_entry(SQLite::Statement& row)
   return entry;
 }
 
+// Inserts `entry` (seq and prev_hash set) as the new head of the chain:
+// fills in its time and hash.
+void insert_entry(SQLite::Database& db, Entry& entry, const std::string& evidence_text, SystemTime now)
+{
+  entry.time = format_rfc3339(now);
+  entry.hash = sha256_hex(canonical_form(entry, evidence_text));
+  SQLite::Statement insert(db, "INSERT INTO entries (seq, time, actor, os_user, sudo_user, host, command, "
+                               "incident, action, target, outcome, reason, evidence, prev_hash, hash) "
+                               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insert.bind(1, entry.seq);
+  insert.bind(2, entry.time);
+  insert.bind(3, entry.who.actor);
+  insert.bind(4, entry.who.os_user);
+  insert.bind(5, entry.who.sudo_user);
+  insert.bind(6, entry.who.host);
+  insert.bind(7, entry.what.command);
+  insert.bind(8, entry.what.incident);
+  insert.bind(9, entry.what.action);
+  insert.bind(10, entry.what.target);
+  insert.bind(11, entry.what.outcome);
+  insert.bind(12, entry.what.reason);
+  insert.bind(13, evidence_text);
+  insert.bind(14, entry.prev_hash);
+  insert.bind(15, entry.hash);
+  insert.exec();
+  SQLite::Statement head(db, "INSERT INTO meta (key, value) VALUES ('head', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  head.bind(1, fmt::format("{}:{}", entry.seq, entry.hash));
+  head.exec();
+}
+
+// The anchor is a second witness, written after the commit: when it
+// cannot be written the entry is still safe, and the next append
+// rewrites it (an anchor behind the journal is not an alarm).
+void update_anchor(const fs::path& path, const Anchor& anchor)
+{
+  try {
+    write_anchor(path, anchor);
+  } catch (const Error&) {
+  }
+}
+
 } // namespace
 
 Journal::Journal(const fs::path& path, Mode mode, const Clock& clock, Identity who, const Redactor* redactor)
@@ -81,7 +124,13 @@ Journal::Journal(const fs::path& path, Mode mode, const Clock& clock, Identity w
       m_db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE, k_busy_timeout_ms);
       m_db->exec("PRAGMA journal_mode=WAL");
       m_db->exec("PRAGMA synchronous=FULL");
+      int before = schema_version(*m_db);
       migrate(*m_db);
+      // A new journal (or one from before anchors) gets its anchor now; an
+      // existing anchor is left for append() to compare.
+      if (before < 2 && !read_anchor(path)) {
+        update_anchor(path, current_anchor(*m_db));
+      }
     } else {
       std::error_code ec;
       if (!fs::exists(path, ec)) {
@@ -119,44 +168,41 @@ Entry Journal::append(EntryDraft draft)
   entry.what.evidence = nlohmann::json::parse(evidence_text);
   try {
     SQLite::Transaction transaction(*m_db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement last(*m_db, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1");
-    entry.seq = 1;
-    entry.prev_hash = std::string(k_genesis_hash);
-    if (last.executeStep()) {
-      entry.seq = last.getColumn(0).getInt64() + 1;
-      entry.prev_hash = last.getColumn(1).getString();
+    Anchor head = current_anchor(*m_db);
+    // A chain that does not continue what the anchor remembers (the file
+    // was emptied, recreated or cut short) is recorded in the chain itself
+    // before anything else, so that verify reports it from then on.
+    std::optional<std::string> problem;
+    if (auto anchor = read_anchor(m_path)) {
+      problem = discontinuity(*anchor, *m_db);
+    } else if (head.seq > 0) {
+      problem = fmt::format("its anchor {} is missing", anchor_path(m_path).string());
     }
-    entry.time = format_rfc3339(m_clock->now());
-    entry.hash = sha256_hex(canonical_form(entry, evidence_text));
-
-    SQLite::Statement insert(*m_db, "INSERT INTO entries (seq, time, actor, os_user, sudo_user, host, command, "
-                                    "incident, action, target, outcome, reason, evidence, prev_hash, hash) "
-                                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    insert.bind(1, entry.seq);
-    insert.bind(2, entry.time);
-    insert.bind(3, entry.who.actor);
-    insert.bind(4, entry.who.os_user);
-    insert.bind(5, entry.who.sudo_user);
-    insert.bind(6, entry.who.host);
-    insert.bind(7, entry.what.command);
-    insert.bind(8, entry.what.incident);
-    insert.bind(9, entry.what.action);
-    insert.bind(10, entry.what.target);
-    insert.bind(11, entry.what.outcome);
-    insert.bind(12, entry.what.reason);
-    insert.bind(13, evidence_text);
-    insert.bind(14, entry.prev_hash);
-    insert.bind(15, entry.hash);
-    insert.exec();
-    SQLite::Statement head(*m_db, "INSERT INTO meta (key, value) VALUES ('head', ?) "
-                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    head.bind(1, fmt::format("{}:{}", entry.seq, entry.hash));
-    head.exec();
+    if (problem) {
+      Entry notice;
+      notice.who = m_who;
+      notice.what = EntryDraft{entry.what.command,
+                               "",
+                               k_discontinuity_action,
+                               m_path.string(),
+                               "warning",
+                               "the journal does not continue the chain its anchor remembers: " + *problem,
+                               nlohmann::json::object()};
+      notice.seq = head.seq + 1;
+      notice.prev_hash = head.hash;
+      insert_entry(*m_db, notice, notice.what.evidence.dump(), m_clock->now());
+      head.seq = notice.seq;
+      head.hash = notice.hash;
+    }
+    entry.seq = head.seq + 1;
+    entry.prev_hash = head.hash;
+    insert_entry(*m_db, entry, evidence_text, m_clock->now());
     transaction.commit();
   } catch (const SQLite::Exception& e) {
     throw Error(ErrorKind::io, fmt::format("cannot write journal {}: {}", m_path.string(), e.what()),
                 "the action was not taken; fix the journal location and rerun");
   }
+  update_anchor(m_path, Anchor{journal_id(*m_db), entry.seq, entry.hash});
   return entry;
 }
 

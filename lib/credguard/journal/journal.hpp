@@ -34,12 +34,19 @@ struct VerifyResult {
   std::optional<std::int64_t> first_bad_seq;
   std::string problem;   // one line, empty when ok
   std::string head_hash; // hash of the last entry
+  // Intact but not the whole story: entries that record a discontinuity
+  // (the file was emptied, recreated or cut short before them), or no
+  // anchor beside the journal. Each one line.
+  std::vector<std::string> warnings;
 };
 
 // The tamper-evident audit journal: SQLite in WAL mode, one append-only
 // table whose entries each carry the SHA-256 of the previous entry and of
 // themselves. Several processes may append at once: each append is one
-// IMMEDIATE transaction, so the chain never forks.
+// IMMEDIATE transaction, so the chain never forks. Beside the file, an
+// anchor (<path>.anchor) remembers the journal's id and its last entry: an
+// append that finds the chain does not continue it (the file was emptied or
+// recreated) first records a journal.discontinuity entry.
 class Journal {
 public:
   enum class Mode { read_only, read_write };
@@ -60,8 +67,10 @@ public:
 
   std::vector<Entry> list(const Filter& filter) const;
   std::optional<Entry> get(std::int64_t seq) const;
-  // Recomputes the whole chain. Never throws for a damaged journal: damage
-  // is reported in the result.
+  // Recomputes the whole chain, the head record and the anchor beside the
+  // journal, from one read transaction (concurrent appends are not
+  // mistaken for damage). Never throws for a damaged journal: damage is
+  // reported in the result.
   VerifyResult verify() const;
 
   const std::filesystem::path& path() const { return m_path; }

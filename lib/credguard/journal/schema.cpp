@@ -38,22 +38,33 @@ constexpr std::array<const char*, k_schema_version> k_migrations = {
     CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
       BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
   )sql",
+    // 1 -> 2: an id that changes when the file is recreated, and a head
+    // record from the start, neither removable without dropping a trigger.
+    R"sql(
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(16))));
+    INSERT OR IGNORE INTO meta (key, value)
+      VALUES ('head', '0:0000000000000000000000000000000000000000000000000000000000000000');
+    CREATE TRIGGER meta_keep_head_and_id BEFORE DELETE ON meta WHEN old.key IN ('head', 'journal_id')
+      BEGIN SELECT RAISE(ABORT, 'the journal head and id cannot be removed'); END;
+    CREATE TRIGGER meta_keep_id BEFORE UPDATE ON meta WHEN old.key = 'journal_id'
+      BEGIN SELECT RAISE(ABORT, 'the journal id cannot be changed'); END;
+  )sql",
 };
 
-int user_version(SQLite::Database& db)
+} // namespace
+
+int schema_version(SQLite::Database& db)
 {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
 
-} // namespace
-
 void migrate(SQLite::Database& db)
 {
-  if (user_version(db) == k_schema_version) {
+  if (schema_version(db) == k_schema_version) {
     return;
   }
   SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-  int version = user_version(db);
+  int version = schema_version(db);
   if (version > k_schema_version) {
     throw Error(ErrorKind::io,
                 fmt::format("journal {} has schema version {}, newer than this credguard's {}", db.getFilename(),

@@ -1,5 +1,7 @@
 #include <credguard/core/error.hpp>
+#include <credguard/journal/anchor.hpp>
 #include <credguard/journal/journal.hpp>
+#include <credguard/journal/schema.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
@@ -72,10 +74,22 @@ void hash_batch(std::vector<Row>& batch)
 VerifyResult Journal::verify() const
 {
   VerifyResult result;
+  // Read before the snapshot below: the anchor is written after each
+  // commit, so it can then be behind the snapshot but never ahead of it.
+  std::optional<Anchor> anchor = read_anchor(m_path);
   try {
+    // One read transaction: the entries and the head from one snapshot, or a
+    // writer committing between the two reads looks like entries removed
+    // from the end.
+    SQLite::Transaction snapshot(*m_db, SQLite::TransactionBehavior::DEFERRED);
     std::string integrity = m_db->execAndGet("PRAGMA quick_check").getString();
     if (integrity != "ok") {
       return broken(result, std::nullopt, fmt::format("the database file is damaged: {}", integrity));
+    }
+    if (!m_db->tableExists("entries")) {
+      // An emptied file (`: > journal.db`): only the anchor remembers it.
+      auto problem = anchor ? discontinuity(*anchor, *m_db) : std::nullopt;
+      return broken(result, std::nullopt, problem ? "the journal " + *problem : "the file holds no journal");
     }
     SQLite::Statement rows(*m_db, "SELECT seq, time, actor, os_user, sudo_user, host, command, incident, action, "
                                   "target, outcome, reason, evidence, prev_hash, hash FROM entries ORDER BY seq");
@@ -105,6 +119,9 @@ VerifyResult Journal::verify() const
         if (row.computed_hash != entry.hash) {
           return broken(result, entry.seq, fmt::format("entry {} was modified after it was written", entry.seq));
         }
+        if (entry.what.action == k_discontinuity_action) {
+          result.warnings.push_back(fmt::format("entry {} ({}): {}", entry.seq, entry.time, entry.what.reason));
+        }
         prev_hash = entry.hash;
         result.entries = entry.seq;
         ++expected_seq;
@@ -122,8 +139,18 @@ VerifyResult Journal::verify() const
                                   "from the end",
                                   result.entries, recorded.substr(0, recorded.find(':'))));
       }
-    } else if (result.entries > 0) {
+    } else if (result.entries > 0 || schema_version(*m_db) >= 2) {
+      // Since schema 2 a journal has its head record from the start.
       return broken(result, std::nullopt, "the journal's head record is missing");
+    }
+    if (anchor) {
+      if (auto problem = discontinuity(*anchor, *m_db)) {
+        return broken(result, std::nullopt, "the journal " + *problem);
+      }
+    } else if (result.entries > 0) {
+      result.warnings.push_back(
+          fmt::format("no anchor {}: a journal emptied or replaced together with it cannot be told from this one",
+                      anchor_path(m_path).string()));
     }
   } catch (const SQLite::Exception& e) {
     return broken(result, std::nullopt, fmt::format("the database file is damaged: {}", e.what()));

@@ -368,8 +368,25 @@ ObjectInfo Client::confirm_write(const std::string& action, const std::string& b
   if (retention && (!written->retention || written->retention->mode != retention->mode ||
                     written->retention->retain_until < retention->retain_until)) {
     m_log.debug(fmt::format("s3: {} s3://{}/{}: setting the retention on the version", action, bucket, key));
-    put_object_retention(bucket, key, *retention, written->version_id);
-    written->retention = retention;
+    // The object is complete and stored: if the lock cannot be set (a bucket
+    // without Object Lock answers 400 InvalidRequest) or does not read back,
+    // say exactly which version is left unlocked.
+    auto unlocked = [&](const std::string& why, const std::string& code, long status) {
+      return S3Error(ErrorKind::data,
+                     fmt::format("s3://{}/{} version {} was written but is NOT under {} retention: {}", bucket, key,
+                                 written->version_id.empty() ? "(unversioned)" : written->version_id,
+                                 to_string(retention->mode), why),
+                     "lock or delete that version by hand; the bucket needs Object Lock", code, status);
+    };
+    try {
+      put_object_retention(bucket, key, *retention, written->version_id);
+      written->retention = get_object_retention(bucket, key, written->version_id);
+    } catch (const S3Error& error) {
+      throw unlocked(error.what(), error.code(), error.status());
+    }
+    if (!retention_covers(written->retention, *retention)) {
+      throw unlocked("the retention read back is not the one set", "", 0);
+    }
   }
   if (legal_hold && !written->legal_hold) {
     put_object_legal_hold(bucket, key, true, written->version_id);

@@ -75,7 +75,10 @@ public:
   // Uploads a file streamed from disk (memory stays bounded): one PUT up to
   // multipart_threshold, else a multipart upload of part_size parts, up to
   // max_concurrency at once, each with its Content-MD5 and SHA-256. A failed
-  // multipart upload is aborted. Throws Error(io) when the file cannot be read.
+  // multipart upload is aborted. A multipart object is locked (PutObjectRetention)
+  // after CompleteMultipartUpload and its lock read back; when that fails the
+  // S3Error names the version left unlocked. Throws Error(io) when the file
+  // cannot be read.
   PutResult put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file,
                      const PutOptions& options = {});
   // Downloads to `file`, streamed, through a temporary file renamed into
@@ -151,8 +154,9 @@ private:
   // it must exist with `size` bytes, and carry the retention and legal
   // hold asked for; where the server dropped them (radosgw 16 ignores
   // Object Lock headers on CreateMultipartUpload and CopyObject) they are
-  // set on the version explicitly. Throws S3Error when the version is
-  // missing or has another size.
+  // set on the version explicitly and the retention read back. Throws
+  // S3Error when the version is missing or has another size, or when it
+  // cannot be locked (the message names the version left unlocked).
   ObjectInfo confirm_write(const std::string& action, const std::string& bucket, const std::string& key,
                            const std::string& version_id, std::uint64_t size, const std::optional<Retention>& retention,
                            bool legal_hold);

@@ -19,4 +19,10 @@ std::optional<LockMode> parse_lock_mode(std::string_view text)
   return std::nullopt;
 }
 
+bool retention_covers(const std::optional<Retention>& held, const Retention& wanted)
+{
+  return held && held->mode == wanted.mode &&
+         held->retain_until >= std::chrono::floor<std::chrono::seconds>(wanted.retain_until);
+}
+
 } // namespace credguard::s3

@@ -27,6 +27,11 @@ struct Retention {
   SystemTime retain_until;
 };
 
+// True when `held` (a version's retention as read back) has `wanted`'s mode
+// and lasts at least as long, to the second: servers may keep whole
+// seconds of the date sent.
+bool retention_covers(const std::optional<Retention>& held, const Retention& wanted);
+
 struct Tag {
   std::string key;
   std::string value;

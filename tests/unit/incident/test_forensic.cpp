@@ -36,10 +36,13 @@ struct Copy {
     for (const auto& [name, body] : artifacts) {
       gw.client.put_object(source, "models/m/7/" + name, body);
     }
+    // Other versions whose keys start with the same characters: never evidence of version 7.
+    gw.client.put_object(source, "models/m/70/model.onnx", "version 70");
+    gw.client.put_object(source, "models/m/7x/model.onnx", "not a version");
     request.model = "m";
     request.version = "7";
     request.incident = "INC-F";
-    request.source = "s3://" + source + "/models/m/7/";
+    request.source = "s3://" + source + "/models/m/7"; // as MLflow gives it: no trailing slash
     request.release_manifest = [] { return json{{"model", "m"}, {"version", "7"}}; };
     request.evidence_log = [] { return std::string("{\"seq\":1}\n"); };
     request.scratch = dir.path() / "scratch";
@@ -184,4 +187,74 @@ TEST_CASE("forensic: a source that is not on S3 or has no artifacts fails, namin
   CHECK_FALSE(result.ok);
   CHECK(test_contains(result.error, "no artifacts"));
   CHECK(copy.stored().empty());
+}
+
+TEST_CASE("forensic: two source keys that map to one destination key are refused before anything is written")
+{
+  Copy copy;
+  copy.gw.client.put_object(copy.source, "models/m/7//vocab.txt", "another vocabulary");
+  auto result = copy_forensic(copy.store, copy.request, copy.t0);
+  REQUIRE_FALSE(result.ok);
+  CHECK(test_contains(result.error, "models/m/7/vocab.txt"));
+  CHECK(test_contains(result.error, "models/m/7//vocab.txt"));
+  CHECK(result.objects.empty());
+  CHECK(copy.stored().empty());
+}
+
+TEST_CASE("forensic: a bucket without Object Lock is refused before anything is written")
+{
+  Copy copy;
+  std::string plain = unique_bucket("fplain");
+  copy.gw.client.create_bucket(plain);
+  copy.store.bucket = plain;
+  auto result = copy_forensic(copy.store, copy.request, copy.t0);
+  REQUIRE_FALSE(result.ok);
+  CHECK(test_contains(result.error, "s3://" + plain + " has no Object Lock configuration"));
+  CHECK(result.objects.empty());
+  CHECK(copy.gw.client.list_all_objects(plain).empty());
+}
+
+TEST_CASE("forensic: a planted object with the right metadata but other bytes is not reused")
+{
+  Copy copy;
+  std::string key = "quarantine/m/7/INC-F/artifacts/config.pbtxt";
+  std::string real = copy.artifacts.at("config.pbtxt");
+  std::string forged(real.size(), 'X'); // same size, same recorded hash, other bytes
+  s3::PutOptions options;
+  options.store_sha256 = false;
+  options.metadata = {{"sha256", s3::sha256_hex(real)}};
+  options.retention = s3::Retention{s3::LockMode::compliance, copy.t0 + std::chrono::hours(24)};
+  auto planted = copy.gw.client.put_object(copy.forensic, key, forged, options);
+
+  auto result = copy_forensic(copy.store, copy.request, copy.t0);
+  INFO(result.error);
+  REQUIRE(result.ok);
+  auto manifest = json::parse(copy.gw.client.get_object(copy.forensic, result.prefix + "MANIFEST.json"));
+  bool listed = false;
+  for (const auto& object : manifest["objects"]) {
+    if (object["key"] == key) {
+      listed = true;
+      CHECK(object["version_id"] != planted.version_id);
+      CHECK(copy.gw.client.get_object(copy.forensic, key, object["version_id"]) == real);
+    }
+  }
+  CHECK(listed);
+}
+
+TEST_CASE("forensic: MANIFEST.json is written only after every object read back")
+{
+  Copy copy;
+  // Reading back the release manifest's version fails (the request no longer matches its signature).
+  copy.gw.transport.rewrite = [](http::Request& request) {
+    if (request.method == "GET" && test_contains(request.url, "release_manifest.json") &&
+        test_contains(request.url, "versionId") && !test_contains(request.url, "retention")) {
+      auto at = request.url.find("release_manifest.json");
+      request.url.replace(at, std::string("release_manifest.json").size(), "elsewhere.json");
+    }
+  };
+  auto failed = copy_forensic(copy.store, copy.request, copy.t0);
+  REQUIRE_FALSE(failed.ok);
+  CHECK(test_contains(failed.error, "release_manifest.json"));
+  CHECK_FALSE(copy.stored().contains("quarantine/m/7/INC-F/MANIFEST.json"));
+  CHECK(copy.stored().contains("quarantine/m/7/INC-F/release_manifest.json"));
 }

@@ -88,3 +88,41 @@ TEST_CASE("journal: a writer killed with SIGKILL mid-append leaves a journal tha
     CHECK(result.entries >= 2 + round);
   }
 }
+
+TEST_CASE("journal verify: a verify while another process appends never reports tampering")
+{
+  TempDir dir;
+  auto path = dir / "j.db";
+  fill(path, 1);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int status = 0;
+    try {
+      SystemClock clock;
+      journal::Journal journal(path, journal::Journal::Mode::read_write, clock, test_identity());
+      for (int i = 0; i < 1500; ++i) {
+        journal.append(draft(i));
+      }
+    } catch (...) {
+      status = 1;
+    }
+    std::_Exit(status);
+  }
+  int runs = 0;
+  std::vector<std::string> problems;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    auto result = verify(path);
+    ++runs;
+    if (!result.ok) {
+      problems.push_back(result.problem);
+    }
+  }
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  INFO(runs << " verifies; first problem: " << (problems.empty() ? "" : problems.front()));
+  CHECK(runs > 10);
+  CHECK(problems.empty());
+  CHECK(verify(path).entries == 1501);
+}

@@ -117,3 +117,85 @@ TEST_CASE("journal verify: damage is found beyond the first batch of rows")
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad_seq == 8500);
 }
+
+namespace {
+
+std::string stored_journal_id(const std::filesystem::path& path)
+{
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT value FROM meta WHERE key = 'journal_id'").getString();
+}
+
+} // namespace
+
+TEST_CASE("journal verify: an emptied file (: > journal.db) is broken, and the next append records the restart")
+{
+  TempDir dir;
+  auto path = dir / "j.db";
+  fill(path, 10);
+  std::string old_id = stored_journal_id(path);
+  std::filesystem::resize_file(path, 0);
+  auto emptied = verify(path);
+  CHECK_FALSE(emptied.ok);
+  CHECK_THAT(emptied.problem, Catch::Contains("emptied or replaced") && Catch::Contains(old_id));
+
+  fill(path, 1);
+  CHECK(stored_journal_id(path) != old_id);
+  auto restarted = verify(path);
+  INFO(restarted.problem);
+  CHECK(restarted.ok);
+  CHECK(restarted.entries == 2); // the discontinuity, then the entry
+  REQUIRE(restarted.warnings.size() == 1);
+  CHECK_THAT(restarted.warnings[0],
+             Catch::Contains("entry 1") && Catch::Contains("emptied or replaced") && Catch::Contains("at entry 10"));
+}
+
+TEST_CASE("journal verify: every entry and the head row deleted is broken")
+{
+  TempDir dir;
+  fill(dir / "j.db", 10);
+  tamper(dir / "j.db", "DROP TRIGGER meta_keep_head_and_id; DELETE FROM entries; DELETE FROM meta WHERE key = 'head'");
+  auto result = verify(dir / "j.db");
+  CHECK_FALSE(result.ok);
+  CHECK_THAT(result.problem, Catch::Contains("head record is missing"));
+}
+
+TEST_CASE("journal verify: entries removed from the end with the head rewritten are caught by the anchor")
+{
+  TempDir dir;
+  fill(dir / "j.db", 10);
+  SQLite::Database db((dir / "j.db").string(), SQLite::OPEN_READONLY);
+  std::string hash7 = db.execAndGet("SELECT hash FROM entries WHERE seq = 7").getString();
+  tamper(dir / "j.db",
+         "DELETE FROM entries WHERE seq > 7; UPDATE meta SET value = '7:" + hash7 + "' WHERE key = 'head'");
+  auto result = verify(dir / "j.db");
+  CHECK_FALSE(result.ok);
+  CHECK_THAT(result.problem, Catch::Contains("ends before entry 10"));
+}
+
+TEST_CASE("journal: the head and id rows cannot be deleted without dropping a trigger")
+{
+  TempDir dir;
+  fill(dir / "j.db", 2);
+  SQLite::Database db((dir / "j.db").string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS(db.exec("DELETE FROM meta WHERE key = 'head'"));
+  CHECK_THROWS(db.exec("UPDATE meta SET value = 'x' WHERE key = 'journal_id'"));
+}
+
+TEST_CASE("journal verify: a missing anchor is a warning, and the next append records it")
+{
+  TempDir dir;
+  auto path = dir / "j.db";
+  fill(path, 3);
+  std::filesystem::remove(path.string() + ".anchor");
+  auto result = verify(path);
+  CHECK(result.ok);
+  REQUIRE(result.warnings.size() == 1);
+  CHECK_THAT(result.warnings[0], Catch::Contains("no anchor"));
+  fill(path, 1);
+  result = verify(path);
+  CHECK(result.ok);
+  CHECK(result.entries == 5);
+  REQUIRE(result.warnings.size() == 1);
+  CHECK_THAT(result.warnings[0], Catch::Contains("entry 4") && Catch::Contains("missing"));
+}

@@ -178,7 +178,7 @@ TEST_CASE("postmortem: a broken chain is stated at the top")
 {
   IncidentJournal j;
   j.add("revoke.mark", "credit-score@7", "ok");
-  journal::VerifyResult broken{false, 3, 2, "hash mismatch", ""};
+  journal::VerifyResult broken{false, 3, 2, "hash mismatch", "", {}};
   auto pm =
       report::build_postmortem(k_incident, j.journal.list(incident_filter()), broken, j.clock.now(), "credguard 0.1.0");
   auto md = report::render_markdown(pm);

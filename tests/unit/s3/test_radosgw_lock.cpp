@@ -181,3 +181,27 @@ TEST_CASE("radosgw: Object Lock headers on a bucket without Object Lock are refu
   CHECK_THROWS_AS(gw.client.put_object(bucket, "x.bin", "x", options), S3Error);
   CHECK_FALSE(gw.client.head_object(bucket, "x.bin"));
 }
+
+TEST_CASE("radosgw: a multipart upload that cannot be locked names the version left unlocked")
+{
+  // PROTOCOL-NOTES (S3): radosgw 16 ignores the lock headers on
+  // CreateMultipartUpload, and PutObjectRetention after Complete fails on a
+  // bucket without Object Lock, leaving the completed object unlocked.
+  GatewayClient gw;
+  std::string bucket = unique_bucket("nolockmp");
+  gw.client.create_bucket(bucket);
+  TempDir dir;
+  auto file = random_file(dir, "model.bin", (7U << 20) + 3, 12);
+  s3::PutOptions options;
+  options.retention = s3::Retention{s3::LockMode::compliance, seconds_from_now(std::chrono::hours(1))};
+  try {
+    gw.client.put_file(bucket, "upload/model.bin", file, options);
+    FAIL("no error");
+  } catch (const S3Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("s3://" + bucket + "/upload/model.bin") &&
+                             Catch::Contains("was written but is NOT under COMPLIANCE retention"));
+  }
+  auto head = gw.client.head_object(bucket, "upload/model.bin");
+  REQUIRE(head); // the completed upload stays, unlocked: the message is what says so
+  CHECK_FALSE(head->retention);
+}
