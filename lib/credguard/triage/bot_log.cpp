@@ -46,10 +46,12 @@ LogLine parse_log_line(std::string_view text, std::string_view source, std::size
   nlohmann::json object;
   try {
     object = nlohmann::json::parse(text.substr(open, close - open + 1));
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {
+    // parse_error, or out_of_range for a number such as 1e999: never thrown on.
     if (names_trip) {
       out.kind = LogLine::Kind::unreadable;
-      out.problem = where + ": names GuardTrip but its JSON object is not valid JSON";
+      out.problem = where + ": names GuardTrip but its JSON object is not valid JSON (or holds a number beyond "
+                            "the range of a double)";
     }
     return out;
   }
