@@ -78,7 +78,7 @@ BatchResult triage_log(std::istream& in, std::string_view source, const Threshol
                        const BatchContext& context)
 {
   return triage_lines(
-      in, thresholds, context,
+      in, source, thresholds, context,
       [source](const std::string& text, std::size_t line, BatchResult& result) -> std::optional<GuardTripEvent> {
         auto parsed = parse_log_line(trim(text), source, line);
         if (parsed.kind == LogLine::Kind::other) {
