@@ -19,9 +19,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
                           const std::string& input = "",
                           std::chrono::milliseconds timeout = std::chrono::milliseconds(120'000));
 
-// True when process `pid` has ended: no such process, or a zombie waiting
-// for a parent that does not reap it (PID 1 in a container may not).
-bool process_gone(pid_t pid);
+// True while `pid` runs (a zombie counts as gone: PID 1 in a container may
+// not reap it).
+bool process_alive(pid_t pid);
 
 // The environment a test child starts from: PATH and LANG of this process,
 // plus `extra`.

@@ -183,7 +183,7 @@ TEST_CASE("run_process: a timeout kills the whole process group, not only the ch
   // Killed and, once its parent is gone, reaped by init: no such process soon.
   bool gone = false;
   for (int i = 0; i < 200 && !gone; ++i) {
-    gone = test::process_gone(grandchild);
+    gone = !test::process_alive(grandchild);
     if (!gone) {
       ::usleep(10'000);
     }

@@ -146,7 +146,7 @@ TEST_CASE("exec plugin: one printing without end is stopped at the cap, one that
   auto child = static_cast<pid_t>(std::stol(test::slurp(marker)));
   bool gone = false;
   for (int i = 0; i < 200 && !gone; ++i) {
-    gone = test::process_gone(child);
+    gone = !test::process_alive(child);
     if (!gone) {
       ::usleep(10'000);
     }
