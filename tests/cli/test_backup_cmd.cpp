@@ -1,5 +1,6 @@
 #include "harness.hpp"
 #include "support/mariadb.hpp"
+#include "support/silent_server.hpp"
 
 #include <credguard/jobs/lock.hpp>
 #include <credguard/journal/journal.hpp>
@@ -7,8 +8,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace credguard;
 using namespace credguard::test;
@@ -229,4 +234,51 @@ TEST_CASE("backup cli: bad flags are usage errors, a missing backup.dir a config
   h.config = h.home.write("bare.yaml", db.config_yaml("env:CG_DB_PASSWORD"));
   CHECK(h.backup({"run"}) == 78);
   CHECK_THAT(h.err.str(), Catch::Contains("backup.dir"));
+}
+
+TEST_CASE("backup cli: SIGTERM during a dump stops it, removes the option file and journals interrupted")
+{
+  // systemd and Kubernetes stop a job with SIGTERM: it left client.cnf with
+  // the password behind and the journal at `started`.
+  SilentServer server; // the dump waits on it until the signal
+  CliHarness h;
+  TempDir tmp;
+  const char* old_tmpdir = std::getenv("TMPDIR");
+  std::string saved = old_tmpdir == nullptr ? "" : old_tmpdir;
+  ::setenv("TMPDIR", tmp.path().c_str(), 1); // where the option file's directory goes
+  h.env.set("CG_DB_PASSWORD", "sigterm-secret-9c1d");
+  auto config = h.home.write("config.yaml", "mysql:\n  host: 127.0.0.1\n  port: " + std::to_string(server.port()) +
+                                                "\n  user: u\n  password: env:CG_DB_PASSWORD\n  connect_timeout: 60s\n"
+                                                "  read_timeout: 60s\nbackup:\n  dir: " +
+                                                (h.home / "backups").string() + "\n");
+  bool saw_option_file = false;
+  std::thread terminator([&] {
+    for (int i = 0; i < 2000 && !saw_option_file; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      saw_option_file = !fs::is_empty(tmp.path());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200)); // mariadb-dump is connecting
+    ::kill(::getpid(), SIGTERM);
+  });
+  auto start = std::chrono::steady_clock::now();
+  int code = h.run({"--config", config.string(), "backup", "run"});
+  terminator.join();
+  if (saved.empty()) {
+    ::unsetenv("TMPDIR");
+  } else {
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  }
+  CHECK(saw_option_file);
+  CHECK(code == 130);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  CHECK(fs::is_empty(tmp.path()));         // option file and its directory removed
+  CHECK(fs::is_empty(h.home / "backups")); // no dot-file either
+  journal::Journal journal(h.home / "journal.db", journal::Journal::Mode::read_only, h.clock, {});
+  journal::Filter filter;
+  filter.action_prefix = "job.backup-run";
+  auto entries = journal.list(filter);
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].what.outcome == "started");
+  CHECK(entries[1].what.outcome == "interrupted");
+  CHECK((h.out.str() + h.err.str()).find("sigterm-secret-9c1d") == std::string::npos);
 }

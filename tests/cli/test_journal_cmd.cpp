@@ -57,6 +57,24 @@ TEST_CASE("journal list/show/export read the journal")
   CHECK(h.run({"journal", "list", "--since", "yesterday-ish"}) == 64);
 }
 
+TEST_CASE("journal export: times beyond what credguard holds are usage errors naming the value and the range")
+{
+  // They wrapped around the 64-bit nanosecond clock and matched nothing, exit 0.
+  test::CliHarness h;
+  fill(h, 2);
+  for (const char* flag : {"--until", "--since"}) {
+    for (const char* value : {"2300-01-01", "1600-01-01", "2026-02-31"}) {
+      CHECK(h.run({"journal", "export", flag, value}) == 64);
+      CHECK_THAT(h.err.str(), Catch::Contains(std::string(flag) + ": cannot read \"" + value + "\" as a time") &&
+                                  Catch::Contains("1970-01-01 to 2261-12-31"));
+    }
+  }
+  CHECK(h.run({"journal", "export", "--since", "200000d"}) == 64);
+  CHECK_THAT(h.err.str(), Catch::Contains("up to 36500d (100 years)"));
+  CHECK(h.run({"journal", "export", "--since", "36500d"}) == 64);
+  CHECK_THAT(h.err.str(), Catch::Contains("--since: \"36500d\" ago is before 1970-01-01"));
+}
+
 TEST_CASE("journal verify: exit 0 when intact, 2 naming the first bad entry when not")
 {
   test::CliHarness h;

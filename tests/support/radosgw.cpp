@@ -62,18 +62,6 @@ RadosGwInfo start_own_gateway()
 
 } // namespace
 
-bool process_alive(pid_t pid)
-{
-  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) {
-    return false;
-  }
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  auto close = line.rfind(')');
-  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
-}
-
 std::optional<RadosGwInfo> read_radosgw_state(const fs::path& state)
 {
   std::ifstream in(state);

@@ -31,6 +31,8 @@
 // process tears the cluster down if its owner (ctest, or the test process)
 // dies without stopping it: no daemons are left behind.
 
+#include "support/process.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -66,8 +68,5 @@ std::string unique_bucket(std::string_view purpose);
 std::optional<RadosGwInfo> read_radosgw_state(const std::filesystem::path& state);
 // Writes a state file atomically.
 void write_radosgw_state(const std::filesystem::path& state, const RadosGwInfo& info);
-
-// True while `pid` runs (a zombie counts as gone).
-bool process_alive(pid_t pid);
 
 } // namespace credguard::test

@@ -16,10 +16,16 @@ std::optional<SystemTime> parse_time_arg(const std::string& flag, const std::str
     return time;
   }
   if (auto age = parse_duration(text)) {
-    return clock.now() - *age;
+    if (auto time = add_duration(clock.now(), -*age)) {
+      return time;
+    }
+    throw Error(ErrorKind::usage,
+                fmt::format("{}: \"{}\" ago is before 1970-01-01, the earliest time credguard handles", flag, text));
   }
   throw Error(ErrorKind::usage, fmt::format("{}: cannot read \"{}\" as a time", flag, text),
-              "use RFC 3339 (2026-11-23T08:00:00Z), a date (2026-11-23) or an age (24h, 7d)");
+              fmt::format("use RFC 3339 (2026-11-23T08:00:00Z), a date (2026-11-23), both within {}, or an age "
+                          "(24h, 7d) up to {}",
+                          k_time_range, k_max_duration_text));
 }
 
 } // namespace credguard::cli

@@ -1,10 +1,13 @@
 #include <credguard/backup/mysql_tools.hpp>
 #include <credguard/core/error.hpp>
-#include <credguard/jobs/child_process.hpp>
+#include <credguard/core/process.hpp>
+#include <credguard/core/time_format.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -15,6 +18,8 @@ namespace credguard::backup {
 namespace fs = std::filesystem;
 
 namespace {
+
+const char* const k_missing_tool_hint = "install it (Debian: mariadb-client) or set its path in the configuration";
 
 // Option-file values are quoted; backslash and quote are escaped.
 std::string quoted(const std::string& value)
@@ -57,10 +62,12 @@ OptionFile::OptionFile(const mysql::ConnectOptions& connect)
   if (!connect.password.empty()) {
     text += "password=" + quoted(connect.password.reveal()) + "\n";
   }
-  // Only options both tools accept may go under [client] (mariadb-dump
-  // refuses connect-timeout); the client's own go under [mariadb].
-  text +=
-      fmt::format("[mariadb]\nconnect-timeout={}\n", std::max<long long>(1, connect.connect_timeout.count() / 1000));
+  // Only options both tools accept may go under [client]: mariadb-dump
+  // (groups mysqldump, mariadb-dump, client...) has no connect-timeout and
+  // refuses one; the client reads it from [mysql] and [mariadb-client]
+  // (`mariadb --help` lists the groups; [mariadb] is the server's).
+  auto seconds = std::max<long long>(1, connect.connect_timeout.count() / 1000);
+  text += fmt::format("[mysql]\nconnect-timeout={0}\n[mariadb-client]\nconnect-timeout={0}\n", seconds);
   int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (fd >= 0) {
@@ -95,11 +102,26 @@ void dump_database(const mysql::ConnectOptions& connect, const std::string& data
   argv.insert(argv.end(), options.begin(), options.end());
   argv.push_back(database);
   argv.insert(argv.end(), tables.begin(), tables.end());
-  jobs::ChildSpec spec;
+  ProcessSpec spec;
   spec.argv = argv;
   spec.output = [&](std::string_view chunk) { writer.write(chunk); };
   spec.on_start = tools.on_start;
-  auto result = jobs::run_child(spec);
+  spec.missing_hint = k_missing_tool_hint;
+  spec.timeout = tools.timeout;
+  spec.idle_timeout = connect.connect_timeout + connect.read_timeout;
+  spec.interrupted = tools.interrupted;
+  auto start = std::chrono::steady_clock::now();
+  auto result = run_process(spec);
+  if (result.timed_out) {
+    auto took = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+    throw Error(ErrorKind::unavailable,
+                took >= tools.timeout
+                    ? fmt::format("{} of {} at {} did not finish within {} (backup.timeout): stopped it", tools.dump,
+                                  database, connect.endpoint(), format_duration(tools.timeout))
+                    : fmt::format("{} of {} at {} printed nothing for {} (mysql.connect_timeout + "
+                                  "mysql.read_timeout): the server does not answer; stopped it",
+                                  tools.dump, database, connect.endpoint(), format_duration(*spec.idle_timeout)));
+  }
   if (!result.ok()) {
     throw Error(ErrorKind::unavailable,
                 fmt::format("{} of {} at {} failed: {}", tools.dump, database, connect.endpoint(), result.describe()));
@@ -115,11 +137,19 @@ void restore_database(const mysql::ConnectOptions& connect, const std::string& d
 {
   OptionFile options(connect);
   GzipFileReader reader(backup);
-  jobs::ChildSpec spec;
+  ProcessSpec spec;
   spec.argv = {tools.client, options.argument(), "--batch", database};
   spec.input = [&](char* buffer, std::size_t capacity) { return reader.read(buffer, capacity); };
   spec.on_start = tools.on_start;
-  auto result = jobs::run_child(spec);
+  spec.missing_hint = k_missing_tool_hint;
+  spec.timeout = tools.timeout;
+  spec.interrupted = tools.interrupted;
+  auto result = run_process(spec);
+  if (result.timed_out) {
+    throw Error(ErrorKind::unavailable,
+                fmt::format("restoring {} into {} at {} did not finish within {} (backup.timeout): stopped it",
+                            backup.filename().string(), database, connect.endpoint(), format_duration(tools.timeout)));
+  }
   if (!result.ok()) {
     throw Error(ErrorKind::unavailable, fmt::format("restoring {} into {} at {} failed: {}", backup.filename().string(),
                                                     database, connect.endpoint(), result.describe()));

@@ -80,6 +80,11 @@ std::optional<std::int64_t> json_time(std::string_view value)
     return std::nullopt;
   }
   if (is_digit(value[0]) && value.find_first_not_of("0123456789.") == std::string_view::npos) {
+    // Epoch seconds or milliseconds; more than 15 digits would overflow (and
+    // is no time of ours: milliseconds reach 15 digits in the year 33658).
+    if (value.substr(0, value.find('.')).size() > 15) {
+      return std::nullopt;
+    }
     std::int64_t seconds = 0;
     for (char c : value.substr(0, value.find('.'))) {
       seconds = seconds * 10 + (c - '0');

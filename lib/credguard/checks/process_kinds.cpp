@@ -67,8 +67,11 @@ public:
     std::vector<std::string> argv{m_systemctl, "show",        "--no-pager", "-p",       "LoadState",
                                   "-p",        "ActiveState", "-p",         "SubState", "--"};
     argv.insert(argv.end(), units.begin(), units.end());
-    auto result =
-        run_command(argv, {{"PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}, {"LANG", "C"}}, def.timeout);
+    ProcessSpec spec;
+    spec.argv = argv;
+    spec.env = {{"PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}, {"LANG", "C"}};
+    spec.timeout = def.timeout;
+    auto result = run_process(spec);
     if (result.exit_code != 0 || result.timed_out) {
       throw Error(ErrorKind::unavailable, fmt::format("{} show failed (exit {}): {}", m_systemctl, result.exit_code,
                                                       result.timed_out ? "timed out" : result.first_error_line()));

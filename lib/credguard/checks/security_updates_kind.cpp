@@ -3,22 +3,15 @@
 #include <credguard/checks/security_updates_kind.hpp>
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
+#include <credguard/core/process.hpp>
 #include <credguard/core/strings.hpp>
 #include <credguard/core/time_format.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
-#include <fcntl.h>
 #include <filesystem>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace credguard::checks {
 
@@ -28,44 +21,27 @@ namespace fs = std::filesystem;
 
 const char* const k_apt_helper = "/usr/lib/apt/apt-helper";
 
+// The most of one decompressed package list read (Debian's security
+// Packages lists are a few MiB).
+constexpr std::size_t k_max_list_bytes = 256 * 1024 * 1024;
+
 // Runs apt-helper cat-file, which reads every compression apt writes lists
 // in (lz4 in Debian's container images), and returns the text.
 std::string decompress(const fs::path& file)
 {
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    throw Error(ErrorKind::io, fmt::format("{}: pipe: {}", file.string(), std::strerror(errno)));
+  ProcessSpec spec;
+  spec.argv = {k_apt_helper, "cat-file", file.string()};
+  spec.output_cap = k_max_list_bytes;
+  ProcessResult result;
+  try {
+    result = run_process(spec);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::io, fmt::format("{}: {}", file.string(), e.what()));
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::string path = file.string();
-  std::vector<char*> argv = {const_cast<char*>(k_apt_helper), const_cast<char*>("cat-file"), path.data(), nullptr};
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, k_apt_helper, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    throw Error(ErrorKind::io, fmt::format("{}: cannot run {}: {}", path, k_apt_helper, std::strerror(rc)));
+  if (!result.ok()) {
+    throw Error(ErrorKind::io, fmt::format("{}: apt-helper cat-file failed", file.string()));
   }
-  std::string text;
-  char buffer[65536];
-  long n = 0;
-  while ((n = ::read(out[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) {
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(out[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw Error(ErrorKind::io, fmt::format("{}: apt-helper cat-file failed", path));
-  }
-  return text;
+  return std::move(result.out);
 }
 
 std::string read_list(const fs::path& file)

@@ -96,7 +96,7 @@ std::optional<Secret> ConfigView::get_secret(std::string_view key) const
   } else if (text.starts_with("file:")) {
     fs::path path(std::string(text.substr(5)));
     try {
-      resolved = read_file(path);
+      resolved = read_file(path, k_max_secret_bytes);
     } catch (const Error& e) {
       throw Error(ErrorKind::config, fmt::format("{}: {}", where, e.what()));
     }

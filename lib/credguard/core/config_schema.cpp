@@ -81,6 +81,7 @@ const std::vector<Section>& schema()
            {"archive_dir", Type::string, "directory for archive-jobs exports (default: <dir>/archive)"},
            {"dump_command", Type::string, "dump program, looked up in PATH (default mariadb-dump; or mysqldump)"},
            {"client_command", Type::string, "client program for restore-test (default mariadb; or mysql)"},
+           {"timeout", Type::duration, "longest one dump or restore may run before it is stopped (default 6h)"},
            {"keep_daily", Type::integer, "backup run keeps the newest backup of the last N days (0: keep all)"},
            {"keep_weekly", Type::integer, "backup run keeps the newest backup of the last N weeks"},
            {"keep_monthly", Type::integer, "backup run keeps the newest backup of the last N months"},

@@ -171,7 +171,8 @@ std::optional<std::string> check_scalar(Type type, std::string_view text)
     break;
   case Type::duration:
     if (!parse_duration(text)) {
-      return fmt::format("expected a duration such as 30s, 5m or 14d, got \"{}\"", text);
+      return fmt::format("expected a duration such as 30s, 5m or 14d, at most {}, got \"{}\"", k_max_duration_text,
+                         text);
     }
     break;
   case Type::string:

@@ -1,5 +1,6 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
+#include <credguard/core/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -15,7 +16,17 @@ namespace credguard {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path)
+namespace {
+
+Error too_large(std::string_view what, std::size_t max_bytes)
+{
+  return Error(ErrorKind::data,
+               fmt::format("{}: more than {}, the most credguard reads of it", what, format_bytes(max_bytes)));
+}
+
+} // namespace
+
+std::string read_file(const fs::path& path, std::size_t max_bytes)
 {
   auto fail = [&] {
     return Error(ErrorKind::io, fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
@@ -39,9 +50,56 @@ std::string read_file(const fs::path& path)
     if (n == 0) {
       break;
     }
+    if (content.size() + static_cast<std::size_t>(n) > max_bytes) {
+      ::close(fd);
+      throw too_large(path.string(), max_bytes);
+    }
     content.append(buffer, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  return content;
+}
+
+bool read_line(std::istream& in, std::string& line, std::size_t max_bytes, std::string_view what, std::size_t number)
+{
+  line.clear();
+  auto* buffer = in.rdbuf();
+  if (buffer == nullptr || !in) {
+    return false;
+  }
+  for (;;) {
+    auto c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      if (line.empty()) {
+        in.setstate(std::ios::eofbit | std::ios::failbit);
+        return false;
+      }
+      in.setstate(std::ios::eofbit);
+      return true;
+    }
+    if (c == '\n') {
+      return true;
+    }
+    if (line.size() == max_bytes) {
+      throw Error(ErrorKind::data, fmt::format("{}:{}: a line of more than {}, the most credguard reads of one", what,
+                                               number, format_bytes(max_bytes)));
+    }
+    line.push_back(static_cast<char>(c));
+  }
+}
+
+std::string read_stream(std::istream& in, std::size_t max_bytes, std::string_view what)
+{
+  std::string content;
+  char buffer[65536];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    auto n = static_cast<std::size_t>(in.gcount());
+    if (content.size() + n > max_bytes) {
+      throw too_large(what, max_bytes);
+    }
+    content.append(buffer, n);
+  }
   return content;
 }
 

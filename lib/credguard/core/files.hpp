@@ -1,13 +1,31 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <string_view>
 
 namespace credguard {
 
-// Reads a whole file. Throws Error(io) naming the path when it cannot.
-std::string read_file(const std::filesystem::path& path);
+// The most read_file reads unless told otherwise (configuration, runbooks,
+// kubeconfigs, package lists), and of a secret (`file:` references, tokens).
+constexpr std::size_t k_max_file_bytes = 64 * 1024 * 1024;
+constexpr std::size_t k_max_secret_bytes = 64 * 1024;
+
+// Reads a whole file (or device, FIFO) of at most `max_bytes`. Throws
+// Error(io) naming the path when it cannot, Error(data) naming the path and
+// the limit when it holds more (it stops reading there).
+std::string read_file(const std::filesystem::path& path, std::size_t max_bytes = k_max_file_bytes);
+
+// Reads the next line of `in` into `line` (without its '\n'); false at the
+// end. Throws Error(data) "<what>:<number>: ..." naming the limit when the
+// line is longer than `max_bytes` (it stops reading there).
+bool read_line(std::istream& in, std::string& line, std::size_t max_bytes, std::string_view what, std::size_t number);
+
+// Reads `in` to its end, at most `max_bytes`; `what` names it in the
+// Error(data) thrown when there is more.
+std::string read_stream(std::istream& in, std::size_t max_bytes, std::string_view what);
 
 // Writes `content` to `path` atomically: a temporary file created with
 // O_EXCL under a random name in the target's directory, fsync, rename.

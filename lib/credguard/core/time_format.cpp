@@ -18,6 +18,13 @@ std::tm utc_tm(SystemTime time)
   return tm;
 }
 
+int days_in_month(int year, int month)
+{
+  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : k_days[month - 1];
+}
+
 std::string format_date_time(const std::tm& tm)
 {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -93,7 +100,8 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
     } else if (text[pos] == '+' || text[pos] == '-') {
       int off_h = 0;
       int off_m = 0;
-      if (!digits(pos + 1, 2, off_h) || text.size() < pos + 6 || text[pos + 3] != ':' || !digits(pos + 4, 2, off_m)) {
+      if (!digits(pos + 1, 2, off_h) || text.size() < pos + 6 || text[pos + 3] != ':' || !digits(pos + 4, 2, off_m) ||
+          off_h > 23 || off_m > 59) {
         return std::nullopt;
       }
       offset_seconds = (text[pos] == '+' ? 1 : -1) * (off_h * 3600LL + off_m * 60LL);
@@ -105,7 +113,8 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
       return std::nullopt;
     }
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -115,8 +124,23 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  std::time_t seconds = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(seconds - offset_seconds) + Millis(millis);
+  std::time_t seconds = timegm(&tm) - offset_seconds;
+  if (seconds < 0 ||
+      seconds > std::chrono::duration_cast<std::chrono::seconds>(k_max_time.time_since_epoch()).count()) {
+    return std::nullopt;
+  }
+  return std::chrono::system_clock::from_time_t(seconds) + Millis(millis);
+}
+
+std::optional<SystemTime> add_duration(SystemTime time, Millis duration)
+{
+  // Compared in milliseconds, which cannot overflow here (±292 million years).
+  auto at = std::chrono::duration_cast<Millis>(time.time_since_epoch()).count();
+  auto max = std::chrono::duration_cast<Millis>(k_max_time.time_since_epoch()).count();
+  if (duration.count() > 0 ? duration.count() > max - at : duration.count() < -at) {
+    return std::nullopt;
+  }
+  return time + duration;
 }
 
 std::optional<Millis> parse_duration(std::string_view text)
@@ -148,7 +172,12 @@ std::optional<Millis> parse_duration(std::string_view text)
   } else {
     return std::nullopt;
   }
-  return Millis(static_cast<Millis::rep>(*number * factor + 0.5));
+  // Checked before the conversion: a double beyond the integer's range is UB.
+  double millis = *number * factor;
+  if (!(millis <= static_cast<double>(k_max_duration.count()))) {
+    return std::nullopt;
+  }
+  return Millis(static_cast<Millis::rep>(millis + 0.5));
 }
 
 std::string format_duration(Millis duration)

@@ -178,10 +178,16 @@ void CsvSource::read_header()
   while (true) {
     bool more = fill(block);
     header_end = last_record_end(m_pending);
-    if (header_end != 0 || !more || m_pending.size() > k_max_record) {
+    if (header_end != 0 || !more) {
       break;
     }
-    block = m_pending.size();
+    if (m_pending.size() > k_max_record) {
+      // e.g. /dev/zero or a file without line ends: not a header to search for columns in.
+      throw Error(ErrorKind::data, fmt::format("{}:1: the header row is longer than {} MiB, the most credguard reads "
+                                               "of one record",
+                                               name(), k_max_record >> 20));
+    }
+    block = std::min(m_pending.size(), k_max_record + 1 - m_pending.size());
   }
   parse_header(std::string_view(m_pending).substr(0, header_end == 0 ? m_pending.size() : header_end));
   m_pending.erase(0, m_offset);

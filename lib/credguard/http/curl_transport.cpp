@@ -85,6 +85,11 @@ public:
     m_upload_remaining = remaining;
   }
   void set_download(std::FILE* file) { m_download = file; }
+  void set_limits(std::size_t body_bytes, std::size_t header_bytes)
+  {
+    m_max_body = body_bytes;
+    m_max_header = header_bytes;
+  }
 
   void close_files()
   {
@@ -98,6 +103,8 @@ public:
     }
   }
   bool download_failed() const { return m_download_failed; }
+  // Set when the answer outgrew k_max_response_*: what, and the limit.
+  const std::string& too_large() const { return m_too_large; }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self)
   {
@@ -110,6 +117,11 @@ public:
       }
       return bytes;
     }
+    if (transfer->m_response.body.size() + bytes > transfer->m_max_body) {
+      transfer->m_too_large = fmt::format("the response body is larger than {}, the most credguard reads",
+                                          format_bytes(transfer->m_max_body));
+      return 0;
+    }
     transfer->m_response.body.append(data, bytes);
     return bytes;
   }
@@ -118,6 +130,12 @@ public:
   {
     auto* transfer = static_cast<Transfer*>(self);
     std::string_view line(data, size * count);
+    transfer->m_header_bytes += line.size();
+    if (transfer->m_header_bytes > transfer->m_max_header) {
+      transfer->m_too_large = fmt::format("the response headers are larger than {}, the most credguard reads",
+                                          format_bytes(transfer->m_max_header));
+      return 0;
+    }
     if (line.starts_with("HTTP/")) {
       transfer->m_response.headers.clear(); // a new response (after 100 Continue)
     } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
@@ -149,6 +167,10 @@ private:
   std::uint64_t m_upload_remaining = 0;
   std::FILE* m_download = nullptr;
   bool m_download_failed = false;
+  std::size_t m_header_bytes = 0;
+  std::size_t m_max_body = k_max_response_body_bytes;
+  std::size_t m_max_header = k_max_response_header_bytes;
+  std::string m_too_large;
   Response m_response;
   char m_error[CURL_ERROR_SIZE] = {};
 };
@@ -212,6 +234,7 @@ void CurlTransport::return_multi(CURLM* multi)
 std::unique_ptr<Transfer> CurlTransport::start(CURLM* multi, std::size_t index, const Request& request, int attempt)
 {
   auto transfer = std::make_unique<Transfer>(index, request, attempt);
+  transfer->set_limits(m_options.max_body_bytes, m_options.max_header_bytes);
   CURL* easy = transfer->easy();
   auto ms = [](Millis value) { return static_cast<long>(value.count()); };
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
@@ -314,13 +337,13 @@ Response CurlTransport::finish(Transfer& transfer, CURLcode code)
   curl_easy_getinfo(transfer.easy(), CURLINFO_CONNECT_TIME, &connect_time);
   response.status = status;
   response.error = classify(code, connect_time > 0);
-  if (code == CURLE_WRITE_ERROR && transfer.download_failed()) {
+  if (code == CURLE_WRITE_ERROR && (transfer.download_failed() || !transfer.too_large().empty())) {
     response.error = TransportError::other;
   }
   if (response.error != TransportError::none) {
     response.status = 0;
     const char* detail = transfer.error_buffer()[0] != '\0' ? transfer.error_buffer() : curl_easy_strerror(code);
-    response.error_message = redact_url(detail);
+    response.error_message = transfer.too_large().empty() ? redact_url(detail) : transfer.too_large();
   }
   return response;
 }

@@ -2,6 +2,7 @@
 
 #include <credguard/core/clock.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +30,12 @@ enum class TransportError {
 };
 
 std::string_view to_string(TransportError error);
+
+// The most of an answer held in memory: its body (unless streamed to a
+// file) and its header lines. Past them the transfer stops with
+// TransportError::other, the message naming the limit.
+constexpr std::size_t k_max_response_body_bytes = 256 * 1024 * 1024;
+constexpr std::size_t k_max_response_header_bytes = 1024 * 1024;
 
 // A request. Bodies are in memory, or streamed from a file range.
 struct Request {

@@ -28,6 +28,9 @@ struct TransportOptions {
   RetryPolicy retry;
   // Set when Ctrl-C was pressed: transfers stop with TransportError::interrupted.
   const std::atomic<bool>* interrupted = nullptr;
+  // An answer beyond these stops with TransportError::other naming the limit.
+  std::size_t max_body_bytes = k_max_response_body_bytes; // bodies held in memory
+  std::size_t max_header_bytes = k_max_response_header_bytes;
 };
 
 // Limits for perform_all().

@@ -74,12 +74,18 @@ ExecCredential run_exec_plugin(const ExecConfig& config, const Env& env, Millis 
   variables["KUBERNETES_EXEC_INFO"] = info.dump();
   std::vector<std::string> argv{config.command};
   argv.insert(argv.end(), config.args.begin(), config.args.end());
-  CommandResult result;
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.env = variables;
+  spec.timeout = timeout;
+  spec.output_cap = k_exec_credential_max_bytes;
+  ProcessResult result;
   try {
-    result = run_command(argv, variables, timeout);
+    result = run_process(spec);
   } catch (const Error& e) {
+    // Not started (its install hint helps), or printing beyond the cap.
     throw Error(ErrorKind::auth, fmt::format("kubernetes: exec plugin '{}': {}", command, e.what()),
-                config.install_hint);
+                e.kind() == ErrorKind::unavailable ? config.install_hint : "");
   }
   if (result.timed_out) {
     throw Error(ErrorKind::auth, fmt::format("kubernetes: exec plugin '{}' did not finish within {}", command,

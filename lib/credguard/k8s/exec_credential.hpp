@@ -5,6 +5,7 @@
 #include <credguard/core/secret.hpp>
 #include <credguard/k8s/kubeconfig.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,10 +28,16 @@ struct ExecCredential {
 // Error(auth) naming `command` when it is not one.
 ExecCredential parse_exec_credential(std::string_view json, const std::string& api_version, const std::string& command);
 
-// Runs the plugin without a shell: its command and args, this process's
-// environment (from `env`) plus the plugin's env and KUBERNETES_EXEC_INFO,
-// stdin closed. Throws Error(auth) naming the command and the first line of
-// its stderr when it fails, times out or prints something else.
+// The most a plugin may print on stdout: an ExecCredential with a client
+// certificate and key is a few KiB.
+constexpr std::size_t k_exec_credential_max_bytes = 1024 * 1024;
+
+// Runs the plugin without a shell, in a process group of its own: its command
+// and args, this process's environment (from `env`) plus the plugin's env and
+// KUBERNETES_EXEC_INFO, stdin closed. Throws Error(auth) naming the command
+// and the first line of its stderr when it fails, prints more than
+// k_exec_credential_max_bytes or something else, or does not finish within
+// `timeout` (its whole process group is then killed).
 ExecCredential run_exec_plugin(const ExecConfig& config, const Env& env, Millis timeout);
 
 } // namespace credguard::k8s

@@ -72,8 +72,12 @@ void add_named(std::map<std::string, Entry>& into, const YAML::Node& root, const
     fail(file, items, fmt::format("{}: expected a list", list));
   }
   for (const auto& item : items) {
+    // Subscripting a scalar or a list throws in yaml-cpp: look at the shape first.
+    if (!item.IsMap()) {
+      fail(file, item, fmt::format("{}[]: every entry needs to be a mapping with a name", list));
+    }
     auto name = item["name"];
-    if (!item.IsMap() || !name || !name.IsScalar()) {
+    if (!name || !name.IsScalar()) {
       fail(file, item, fmt::format("{}[]: every entry needs a name", list));
     }
     auto body = item[inner];
@@ -130,6 +134,9 @@ const Entry& lookup(const std::map<std::string, Entry>& entries, const std::stri
 ExecConfig read_exec(const Entry& user)
 {
   Entry exec{user.node["exec"], user.file};
+  if (!exec.node.IsMap()) {
+    fail(user.file, exec.node, "exec: expected a mapping (command, args, env, apiVersion)");
+  }
   ExecConfig config;
   config.command = text(exec, "command");
   if (config.command.empty()) {
@@ -151,15 +158,18 @@ ExecConfig read_exec(const Entry& user)
   config.install_hint = text(exec, "installHint");
   if (auto args = exec.node["args"]; args && args.IsSequence()) {
     for (const auto& arg : args) {
-      config.args.push_back(arg.as<std::string>());
+      if (!arg.IsScalar()) {
+        fail(user.file, arg, "exec.args[]: every argument needs to be a text value");
+      }
+      config.args.push_back(arg.Scalar());
     }
   }
   if (auto vars = exec.node["env"]; vars && vars.IsSequence()) {
     for (const auto& var : vars) {
-      if (!var["name"] || !var["value"]) {
-        fail(user.file, var, "exec.env[]: every entry needs name and value");
+      if (!var.IsMap() || !var["name"] || !var["name"].IsScalar() || !var["value"] || !var["value"].IsScalar()) {
+        fail(user.file, var, "exec.env[]: every entry needs name and value (text values)");
       }
-      config.env.emplace_back(var["name"].as<std::string>(), var["value"].as<std::string>());
+      config.env.emplace_back(var["name"].Scalar(), var["value"].Scalar());
     }
   }
   return config;

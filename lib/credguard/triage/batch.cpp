@@ -1,3 +1,4 @@
+#include <credguard/core/files.hpp>
 #include <credguard/triage/batch.hpp>
 
 #include <algorithm>
@@ -54,7 +55,7 @@ std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& event
 BatchResult triage_stream(std::istream& in, std::string_view source, const Thresholds& thresholds,
                           const BatchContext& context)
 {
-  return triage_lines(in, thresholds, context,
+  return triage_lines(in, source, thresholds, context,
                       [source](const std::string& text, std::size_t line, BatchResult& result) {
                         auto event = parse_event_line(text, source, line);
                         if (!event) {
@@ -64,14 +65,14 @@ BatchResult triage_stream(std::istream& in, std::string_view source, const Thres
                       });
 }
 
-BatchResult triage_lines(std::istream& in, const Thresholds& thresholds, const BatchContext& context,
-                         const LineParser& parse)
+BatchResult triage_lines(std::istream& in, std::string_view source, const Thresholds& thresholds,
+                         const BatchContext& context, const LineParser& parse)
 {
   BatchResult result;
   std::vector<GuardTripEvent> events;
   std::vector<std::size_t> lines;
   std::string text;
-  for (std::size_t line = 1; std::getline(in, text); ++line) {
+  for (std::size_t line = 1; read_line(in, text, k_max_line_bytes, source, line); ++line) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) {
       continue;
     }

@@ -4,6 +4,7 @@
 #include <credguard/triage/decision.hpp>
 
 #include <array>
+#include <cstddef>
 #include <functional>
 #include <istream>
 #include <optional>
@@ -58,11 +59,13 @@ std::vector<long long> capsules_at_once(const std::vector<GuardTripEvent>& event
 // are skipped, the others counted in result.lines and given to `parse`,
 // which returns the line's event or nullopt (having counted in `result` why
 // the line holds none). The events found get `context` and are triaged as
-// triage_stream describes.
+// triage_stream describes. Throws Error(data) "<source>:<line>: ..." for a
+// line longer than k_max_line_bytes.
+constexpr std::size_t k_max_line_bytes = 1024 * 1024;
 using LineParser =
     std::function<std::optional<GuardTripEvent>(const std::string& text, std::size_t line, BatchResult& result)>;
-BatchResult triage_lines(std::istream& in, const Thresholds& thresholds, const BatchContext& context,
-                         const LineParser& parse);
+BatchResult triage_lines(std::istream& in, std::string_view source, const Thresholds& thresholds,
+                         const BatchContext& context, const LineParser& parse);
 
 // {"events", "ignored", "unreadable", "false_positive", "monitor", "investigate", "legitimate"}.
 nlohmann::json summary_json(const BatchResult& result);

@@ -46,10 +46,12 @@ LogLine parse_log_line(std::string_view text, std::string_view source, std::size
   nlohmann::json object;
   try {
     object = nlohmann::json::parse(text.substr(open, close - open + 1));
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {
+    // parse_error, or out_of_range for a number such as 1e999: never thrown on.
     if (names_trip) {
       out.kind = LogLine::Kind::unreadable;
-      out.problem = where + ": names GuardTrip but its JSON object is not valid JSON";
+      out.problem = where + ": names GuardTrip but its JSON object is not valid JSON (or holds a number beyond "
+                            "the range of a double)";
     }
     return out;
   }
@@ -76,7 +78,7 @@ BatchResult triage_log(std::istream& in, std::string_view source, const Threshol
                        const BatchContext& context)
 {
   return triage_lines(
-      in, thresholds, context,
+      in, source, thresholds, context,
       [source](const std::string& text, std::size_t line, BatchResult& result) -> std::optional<GuardTripEvent> {
         auto parsed = parse_log_line(trim(text), source, line);
         if (parsed.kind == LogLine::Kind::other) {

@@ -87,6 +87,9 @@ std::optional<long long> count_field(const nlohmann::json& object, std::string_v
   return static_cast<long long>(*number);
 }
 
+// What nlohmann's parser throws out_of_range for (1e999: error 406).
+constexpr const char* k_number_out_of_range = "a number is beyond the range of a double (about ±1.8e308)";
+
 // The short reason of a nlohmann parse error, without its code and position.
 std::string json_problem(const nlohmann::json::parse_error& e)
 {
@@ -160,6 +163,8 @@ GuardTripEvent parse_event_document(std::string_view text, std::string_view sour
     auto end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
     throw Error(ErrorKind::data, fmt::format("{}:{}: not valid JSON: {}", source, line, json_problem(e)));
+  } catch (const nlohmann::json::out_of_range&) {
+    throw Error(ErrorKind::data, fmt::format("{}: {}", source, k_number_out_of_range));
   }
   auto event = event_from_json(document, source);
   if (!event) {
@@ -176,6 +181,8 @@ std::optional<GuardTripEvent> parse_event_line(std::string_view text, std::strin
     object = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(ErrorKind::data, fmt::format("{}: not valid JSON: {}", where, json_problem(e)));
+  } catch (const nlohmann::json::out_of_range&) {
+    throw Error(ErrorKind::data, fmt::format("{}: {}", where, k_number_out_of_range));
   }
   return event_from_json(object, where);
 }

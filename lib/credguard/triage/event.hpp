@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct GuardTripEvent {
 // a "type" other than GuardTrip (not ours to triage). Throws Error(data)
 // "<where>: <field>: <problem>" for a missing or malformed field.
 std::optional<GuardTripEvent> event_from_json(const nlohmann::json& object, std::string_view where);
+
+// The most of an --event document read (an event is well under 1 KiB).
+constexpr std::size_t k_max_event_bytes = 1024 * 1024;
 
 // Parses a whole JSON document holding one event (the --event file).
 // Throws Error(data) naming `source` and the line of a syntax error, or the

@@ -1,4 +1,5 @@
 #include "backup_fixture.hpp"
+#include "support/silent_server.hpp"
 
 #include <credguard/backup/inventory.hpp>
 #include <credguard/backup/run.hpp>
@@ -146,4 +147,70 @@ TEST_CASE("backup run: leftovers of a killed run are removed, retention keeps th
   // The same second again: refused, the existing backup untouched.
   CHECK_THROWS_WITH(run_backup(connect_to(db), {dir.path(), k_now, {}, {}}), Catch::Contains("exists already"));
   CHECK(check_integrity(dir / "credguard-20261123-080000.sql.gz", k_dump_completed).ok);
+}
+
+TEST_CASE("backup run: a server that accepts and never answers stops the dump and the restore, no file left")
+{
+  // mariadb-dump has no connect timeout and waited forever, holding the job
+  // lock; the client's connect-timeout sat in [mariadb], which it does not read.
+  SilentServer server;
+  TempDir dir;
+  mysql::ConnectOptions connect;
+  connect.host = "127.0.0.1";
+  connect.port = static_cast<unsigned int>(server.port());
+  connect.user = "nobody";
+  connect.password = Secret("silent-secret-4e2b");
+  connect.database = "credguard";
+  connect.connect_timeout = Millis(1000);
+  connect.read_timeout = Millis(1000);
+  RunOptions options{dir.path(), k_now, {}, {}};
+  std::string option_file;
+  options.tools.on_start = [&](pid_t pid) {
+    for (int attempt = 0; attempt < 500 && option_file.empty(); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      auto cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+      if (auto at = cmdline.find("--defaults-file="); at != std::string::npos) {
+        option_file = cmdline.substr(at + 16, cmdline.find('\0', at) - at - 16);
+      }
+    }
+  };
+  auto start = std::chrono::steady_clock::now();
+  try {
+    run_backup(connect, options);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::unavailable);
+    CHECK_THAT(e.what(), Catch::Contains("mariadb-dump of credguard at 127.0.0.1:" + std::to_string(server.port())) &&
+                             Catch::Contains("printed nothing for 2s"));
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+  REQUIRE_FALSE(option_file.empty());
+  CHECK_FALSE(fs::exists(option_file));
+  CHECK(fs::is_empty(dir.path()));
+
+  // The client reads connect-timeout from [mysql]/[mariadb-client]: it gives up by itself.
+  auto backup = dir / "small.sql.gz";
+  {
+    GzipFileWriter writer(backup);
+    writer.write("SELECT 1;\n");
+    writer.commit();
+  }
+  start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(restore_database(connect, "credguard", backup, {}),
+                    Catch::Contains("restoring small.sql.gz") && Catch::Contains("initial communication packet"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+}
+
+TEST_CASE("backup run: the option file gives connect-timeout only to groups the client reads")
+{
+  mysql::ConnectOptions connect;
+  connect.connect_timeout = Millis(7000);
+  OptionFile file(connect);
+  auto text = slurp(file.path());
+  // mariadb-dump reads [client] and refuses connect-timeout there ("unknown variable").
+  auto client = text.substr(0, text.find("\n[", 1));
+  CHECK(client.find("connect-timeout") == std::string::npos);
+  CHECK_THAT(text, Catch::Contains("[mysql]\nconnect-timeout=7\n") &&
+                       Catch::Contains("[mariadb-client]\nconnect-timeout=7\n"));
+  CHECK(text.find("[mariadb]") == std::string::npos);
 }

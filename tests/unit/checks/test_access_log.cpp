@@ -137,3 +137,15 @@ TEST_CASE("bursts: since drops older lines, other statuses can be asked for, und
   CHECK(errors.offenders[0].ip == "203.0.113.31");
   CHECK(errors.offenders[1].ip == "203.0.113.32");
 }
+
+TEST_CASE("bursts: an epoch timestamp too long for 64 bits is undated, not wrapped around")
+{
+  // 20 digits overflowed std::int64_t (UB) and landed at some arbitrary time.
+  std::string log = R"({"remote_addr":"203.0.113.40","status":401,"time":99999999999999999999})"
+                    "\n"
+                    R"({"remote_addr":"203.0.113.40","status":401,"time":1795420800123})"
+                    "\n";
+  auto report = scan(log);
+  CHECK(report.undated == 1);
+  CHECK(report.matched == 2);
+}

@@ -142,6 +142,21 @@ TEST_CASE("config: an unresolvable secret reference names the key")
   }
 }
 
+TEST_CASE("config: a file: secret larger than a secret can be names the key and the limit")
+{
+  // mysql.password: file:/dev/zero ran out of memory (exit 70).
+  Redactor redactor;
+  auto config = Config::parse("mysql:\n  password: file:/dev/zero\n", "cfg.yaml", g_no_env, redactor);
+  try {
+    (void)config.get_secret("mysql.password");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::config);
+    CHECK_THAT(e.what(), Catch::Contains("mysql.password") &&
+                             Catch::Contains("/dev/zero: more than 64.0 KiB, the most credguard reads of it"));
+  }
+}
+
 TEST_CASE("config: load follows the search order and an explicit path must exist")
 {
   test::TempDir home;

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sstream>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -137,4 +138,38 @@ TEST_CASE("files: a directory is refused, and a planted temporary name is not wr
   write_file_atomic(dir / "out.txt", "written");
   CHECK(read_file(dir / "out.txt") == "written");
   CHECK(read_file(victim) == "untouched");
+}
+
+TEST_CASE("files: reads stop at their limit with an error naming the path and the limit")
+{
+  // /dev/zero never ends: without a limit read_file took all memory.
+  try {
+    (void)read_file("/dev/zero", 1024 * 1024);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::data);
+    CHECK(std::string(e.what()) == "/dev/zero: more than 1.0 MiB, the most credguard reads of it");
+  }
+  test::TempDir dir;
+  CHECK(read_file(dir.write("exact", std::string(4096, 'x')), 4096).size() == 4096);
+
+  std::istringstream stream(std::string(5000, 'y'));
+  CHECK_THROWS_WITH(read_stream(stream, 4096, "stdin"), "stdin: more than 4.0 KiB, the most credguard reads of it");
+}
+
+TEST_CASE("files: read_line returns lines and refuses one longer than its limit")
+{
+  std::istringstream in("one\ntwo\n" + std::string(100, 'z') + "\n");
+  std::string line;
+  REQUIRE(read_line(in, line, 64, "log", 1));
+  CHECK(line == "one");
+  REQUIRE(read_line(in, line, 64, "log", 2));
+  CHECK(line == "two");
+  CHECK_THROWS_WITH(read_line(in, line, 64, "log", 3),
+                    "log:3: a line of more than 64 B, the most credguard reads of one");
+
+  std::istringstream last("no newline");
+  REQUIRE(read_line(last, line, 64, "x", 1));
+  CHECK(line == "no newline");
+  CHECK_FALSE(read_line(last, line, 64, "x", 2));
 }

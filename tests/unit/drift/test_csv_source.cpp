@@ -249,3 +249,11 @@ TEST_CASE("csv source: standard input cannot be rewound, a file can")
   file->rewind();
   CHECK(read_all(*file).size() == 2);
 }
+
+TEST_CASE("csv source: a header without an end (/dev/zero) stops at the record limit, named")
+{
+  // It buffered 1.5 GB, then said "no column".
+  std::istringstream unused;
+  CHECK(data_error([&] { read_all(*open_csv("/dev/zero", unused)); }) ==
+        "/dev/zero:1: the header row is longer than 256 MiB, the most credguard reads of one record");
+}

@@ -59,6 +59,39 @@ TEST_CASE("transport: a GET returns status, headers and body, and 4xx is data")
   CHECK(missing.attempts == 1);
 }
 
+TEST_CASE("transport: an answer larger than the limits stops, the error naming the limit")
+{
+  HttpServer server([](const test::HttpRequest& request) {
+    auto response = HttpResponse::text(200, request.path == "/big" ? std::string(3 * 1024 * 1024, 'x') : "small");
+    if (request.path == "/headers") {
+      for (int i = 0; i < 64; ++i) {
+        response.headers.emplace_back("X-Padding-" + std::to_string(i), std::string(1000, 'h'));
+      }
+    }
+    return response;
+  });
+  test::FakeClock clock;
+  NullLog log;
+  auto options = fast_options();
+  options.max_body_bytes = 1024 * 1024;
+  options.max_header_bytes = 32 * 1024;
+  auto transport = make_curl_transport(options, clock, log);
+  Request request;
+  request.url = server.url() + "/big";
+  auto big = transport->perform(request);
+  CHECK(big.error == TransportError::other);
+  CHECK(big.error_message == "the response body is larger than 1.0 MiB, the most credguard reads");
+  CHECK(big.body.size() <= 1024 * 1024);
+
+  request.url = server.url() + "/headers";
+  auto headers = transport->perform(request);
+  CHECK(headers.error == TransportError::other);
+  CHECK(headers.error_message == "the response headers are larger than 32.0 KiB, the most credguard reads");
+
+  request.url = server.url() + "/small";
+  CHECK(transport->perform(request).body == "small");
+}
+
 TEST_CASE("transport: POST sends the body and method")
 {
   HttpServer server([](const test::HttpRequest& request) {

@@ -1,3 +1,4 @@
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <credguard/core/error.hpp>
@@ -6,7 +7,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace credguard;
 using namespace credguard::k8s;
@@ -121,4 +126,30 @@ TEST_CASE("exec plugin: a failure names the command and the first line of its st
         std::string::npos);
   auto slow = plugin(dir, "sleep 30\n");
   CHECK(auth_error([&] { run_exec_plugin(slow, env, Millis(200)); }).find("did not finish") != std::string::npos);
+}
+
+TEST_CASE("exec plugin: one printing without end is stopped at the cap, one that overruns dies with its children")
+{
+  // An endless plugin took 16.6 GB in 40 s; a timeout killed the plugin but
+  // not what it started, which kept the pipe open.
+  test::TempDir dir;
+  MapEnv env(std::map<std::string, std::string>{{"PATH", "/usr/bin:/bin"}});
+  auto endless = plugin(dir, "exec cat /dev/zero\n");
+  auto message = auth_error([&] { run_exec_plugin(endless, env, Millis(60'000)); });
+  CHECK_THAT(message, Catch::Contains("more than 1.0 MiB to its standard output"));
+
+  auto marker = dir.path() / "child-pid";
+  auto forking = plugin(dir, "sleep 30 &\necho $! > " + marker.string() + "\nwait\n");
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THAT(auth_error([&] { run_exec_plugin(forking, env, Millis(300)); }), Catch::Contains("did not finish"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  auto child = static_cast<pid_t>(std::stol(test::slurp(marker)));
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = !test::process_alive(child);
+    if (!gone) {
+      ::usleep(10'000);
+    }
+  }
+  CHECK(gone);
 }

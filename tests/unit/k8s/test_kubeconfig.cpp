@@ -134,6 +134,35 @@ TEST_CASE("kubeconfig: errors name the file and what is missing")
         std::string::npos);
 }
 
+TEST_CASE("kubeconfig: entries of the wrong shape are config errors naming the file and key, not internal ones")
+{
+  // Each of these made yaml-cpp throw from a subscript or a conversion
+  // (exit 70) before the shape was checked.
+  test::TempDir dir;
+  auto with_exec = [&](const std::string& name, const std::string& exec) {
+    return dir.write(name, "current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n"
+                           "clusters: [{name: k, cluster: {server: 'https://k'}}]\n"
+                           "users: [{name: u, user: {exec: " +
+                               exec + "}}]\n");
+  };
+  auto scalar_entry = dir.write("scalar", "clusters:\n- x\n");
+  auto message = error_of([&] { load_kubeconfig({scalar_entry}, "c"); });
+  CHECK_THAT(message, Catch::Contains(scalar_entry.string() + ":2") && Catch::Contains("clusters[]"));
+  auto flow = dir.write("flow", "clusters: [- x]\n"); // not YAML at all
+  CHECK_THAT(error_of([&] { load_kubeconfig({flow}, "c"); }), Catch::Contains(flow.string() + ":1: malformed YAML"));
+
+  auto nested_arg = with_exec("args", "{apiVersion: client.authentication.k8s.io/v1, command: x, args: [[a]]}");
+  message = error_of([&] { load_kubeconfig({nested_arg}, ""); });
+  CHECK_THAT(message, Catch::Contains(nested_arg.string() + ":4") && Catch::Contains("exec.args[]"));
+
+  auto scalar_env = with_exec("env", "{apiVersion: client.authentication.k8s.io/v1, command: x, env: [x]}");
+  message = error_of([&] { load_kubeconfig({scalar_env}, ""); });
+  CHECK_THAT(message, Catch::Contains(scalar_env.string() + ":4") && Catch::Contains("exec.env[]"));
+
+  auto scalar_exec = with_exec("exec", "aws");
+  CHECK_THAT(error_of([&] { load_kubeconfig({scalar_exec}, ""); }), Catch::Contains("exec: expected a mapping"));
+}
+
 TEST_CASE("kubeconfig: $KUBECONFIG files merge, the first to define a name or current-context wins")
 {
   test::TempDir dir;

@@ -43,6 +43,16 @@ TEST_CASE("bot log: other lines are other, a broken GuardTrip line is unreadable
   CHECK(bad_field.problem.find("risk_score") != std::string::npos);
 }
 
+TEST_CASE("bot log: a number beyond a double makes the line unreadable, parse_log_line does not throw")
+{
+  // nlohmann throws out_of_range (not parse_error) for 1e999.
+  LogLine huge;
+  REQUIRE_NOTHROW(huge = parse_log_line(R"(GuardTrip {"type":"GuardTrip","risk_score":1e999})", "bot", 8));
+  CHECK(huge.kind == LogLine::Kind::unreadable);
+  CHECK(huge.problem.find("bot:8") != std::string::npos);
+  CHECK(parse_log_line(R"({"type":"Heartbeat","misses":-1e999})", "bot", 9).kind == LogLine::Kind::other);
+}
+
 TEST_CASE("bot log: triage_log counts events, ignored and unreadable lines, and correlates capsules")
 {
   std::istringstream log("boot\n"

@@ -51,6 +51,11 @@ TEST_CASE("event: malformed documents name the file and line")
   CHECK(data_error([] { parse_event_line("{\"risk_score\": ", "stdin", 17); }).starts_with("stdin:17: not valid JSON"));
   CHECK(data_error([] { parse_event_line("[1,2]", "stdin", 2); }) ==
         "stdin:2: expected a JSON object (one GuardTrip event)");
+  // nlohmann throws out_of_range for these: a data error too, not internal.
+  CHECK(data_error([] { parse_event_line(R"({"type":"GuardTrip","risk_score":1e999})", "stdin", 3); }) ==
+        "stdin:3: a number is beyond the range of a double (about ±1.8e308)");
+  CHECK(data_error([] { parse_event_document(R"({"type":"GuardTrip","risk_score":1e999})", "e.json"); }) ==
+        "e.json: a number is beyond the range of a double (about ±1.8e308)");
 }
 
 TEST_CASE("event: missing and out-of-range fields are rejected, naming the field")

@@ -65,7 +65,8 @@ int run_job(Context& ctx, const std::string& name, const JobFlags& flags, bool c
     metrics.finished = ctx.clock().now();
     metrics.duration = elapsed_since(ctx.clock(), start);
     try {
-      journal(ctx, name, "failed", "",
+      // SIGINT/SIGTERM: the run stopped and cleaned up; it did not fail.
+      journal(ctx, name, e.kind() == ErrorKind::interrupted ? "interrupted" : "failed", "",
               {{"error", e.what()}, {"kind", to_string(e.kind())}, {"duration_ms", metrics.duration.count()}});
     } catch (const Error& journal_error) {
       ctx.log().warn(fmt::format("this failure was not recorded in the journal: {}", journal_error.what()));
@@ -99,6 +100,7 @@ backup::Tools tools_from_config(Context& ctx)
   backup::Tools tools;
   tools.dump = ctx.config().get_string("backup.dump_command").value_or(tools.dump);
   tools.client = ctx.config().get_string("backup.client_command").value_or(tools.client);
+  tools.timeout = ctx.config().get_duration("backup.timeout").value_or(tools.timeout);
   return tools;
 }
 

@@ -26,7 +26,8 @@ struct JobOutcome {
 // -> exit 75 when held), journals "started" first when `changes` (and does
 // not act when that fails), then the outcome with its evidence, and writes
 // the --textfile metrics (success = exit code 0 or 1). An Error from `body`
-// is journaled and recorded as a failure, then passed on.
+// is journaled (outcome `interrupted` for Error(interrupted), else `failed`)
+// and recorded as a failure, then passed on.
 int run_job(Context& ctx, const std::string& name, const JobFlags& flags, bool changes,
             const std::function<JobOutcome()>& body);
 
@@ -37,7 +38,8 @@ void add_job_flags(CLI::App& cmd, JobFlags& flags);
 // Error(config) naming the key when neither is set.
 std::string backup_dir(Context& ctx, const std::string& flag);
 
-// The dump and client tools from backup.dump_command / backup.client_command.
+// The dump and client tools from backup.dump_command / backup.client_command
+// and their deadline from backup.timeout.
 backup::Tools tools_from_config(Context& ctx);
 
 } // namespace credguard::cli

@@ -3,6 +3,7 @@
 #include <credguard/backup/inventory.hpp>
 #include <credguard/backup/restore_test.hpp>
 #include <credguard/core/error.hpp>
+#include <credguard/core/interrupt.hpp>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -53,7 +54,13 @@ int run_backup_restore_test(const BackupRestoreTestOptions& options, Context& ct
       ctx.log().info(fmt::format("restoring {} into scratch database {} at {}", restore.backup.string(),
                                  restore.scratch, connect.endpoint()));
     }
-    auto result = backup::restore_test(ctx.mysql(), connect, restore);
+    auto result = [&] {
+      // SIGINT/SIGTERM stop the client; the scratch database is dropped and the
+      // option file removed as the error passes.
+      InterruptScope interrupts;
+      restore.tools.interrupted = &interrupts.flag();
+      return backup::restore_test(ctx.mysql(), connect, restore);
+    }();
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : result.tables) {
       tables.push_back({{"table", t.table},

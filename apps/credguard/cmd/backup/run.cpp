@@ -3,6 +3,7 @@
 
 #include <credguard/backup/run.hpp>
 #include <credguard/core/error.hpp>
+#include <credguard/core/interrupt.hpp>
 #include <credguard/core/strings.hpp>
 
 #include <fmt/format.h>
@@ -51,7 +52,18 @@ int run_backup_run(const BackupRunOptions& options, Context& ctx)
     if (ctx.progress()) {
       ctx.log().info(fmt::format("dumping {} at {} into {}", connect.database, connect.endpoint(), target));
     }
-    auto result = backup::run_backup(connect, run);
+    auto result = [&] {
+      // SIGINT/SIGTERM stop mariadb-dump; the option file and the dot-file go
+      // as the error passes, and run_job journals `interrupted`.
+      InterruptScope interrupts;
+      run.tools.interrupted = &interrupts.flag();
+      auto written = backup::run_backup(connect, run);
+      if (interrupts.flag().load()) {
+        throw Error(ErrorKind::interrupted,
+                    fmt::format("interrupted: {} was written and is kept, not uploaded", written.file.path.string()));
+      }
+      return written;
+    }();
     auto uploaded = options.no_upload ? std::nullopt : upload(ctx, result.file);
     JobOutcome outcome;
     if (uploaded && !(*uploaded)["ok"].get<bool>()) {

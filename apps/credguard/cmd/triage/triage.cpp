@@ -69,11 +69,9 @@ triage::GuardTripEvent event_from(const TriageOptions& o, Context& ctx)
   if (!o.event_file.empty()) {
     std::string text;
     if (o.event_file == "-") {
-      std::ostringstream buffer;
-      buffer << ctx.in().rdbuf();
-      text = buffer.str();
+      text = read_stream(ctx.in(), triage::k_max_event_bytes, "--event -: stdin");
     } else {
-      text = read_file(o.event_file);
+      text = read_file(o.event_file, triage::k_max_event_bytes);
     }
     e = triage::parse_event_document(text, o.event_file == "-" ? "stdin" : o.event_file);
   }
