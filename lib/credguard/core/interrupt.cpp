@@ -8,9 +8,10 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void credguard_core_on_interrupt(int)
+extern "C" void credguard_core_on_interrupt(int signal)
 {
   g_interrupted.store(true);
+  std::signal(signal, SIG_DFL); // a second Ctrl-C ends the process
 }
 
 } // namespace

@@ -7,8 +7,8 @@ namespace credguard {
 // While it lives, SIGINT and SIGTERM (Ctrl-C, systemd, Kubernetes) set a
 // flag instead of ending the process, so that the work under way stops at a
 // point where it can clean up (remove a file holding a password, journal
-// `interrupted`). The signals return to their defaults when it goes. One at
-// a time.
+// `interrupted`). A second signal ends the process as usual. The signals
+// return to their defaults when it goes. One at a time.
 class InterruptScope {
 public:
   InterruptScope();

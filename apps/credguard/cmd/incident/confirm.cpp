@@ -5,22 +5,7 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/strings.hpp>
 
-#include <csignal>
-
 namespace credguard::cli {
-
-namespace {
-
-// Signal handlers can only reach static storage.
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_interrupt(int signal)
-{
-  g_interrupted.store(true);
-  std::signal(signal, SIG_DFL); // a second Ctrl-C ends the process
-}
-
-} // namespace
 
 bool confirm(Context& ctx, bool yes, const std::string& question)
 {
@@ -36,24 +21,6 @@ bool confirm(Context& ctx, bool yes, const std::string& question)
   std::getline(ctx.in(), answer);
   answer = to_lower(trim(answer));
   return answer == "y" || answer == "yes";
-}
-
-InterruptScope::InterruptScope()
-{
-  g_interrupted.store(false);
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
-}
-
-InterruptScope::~InterruptScope()
-{
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-
-const std::atomic<bool>& InterruptScope::flag() const
-{
-  return g_interrupted;
 }
 
 ConfirmedRun run_confirmed(Context& ctx, const incident::Plan& plan, OutputFormat format, bool dry_run, bool yes,

@@ -2,6 +2,7 @@
 
 #include "cli/context.hpp"
 
+#include <credguard/core/interrupt.hpp>
 #include <credguard/incident/plan.hpp>
 #include <credguard/journal/entry.hpp>
 
@@ -22,18 +23,6 @@ namespace credguard::cli {
 // terminal, throws Error(usage) saying nothing changed and that --yes is
 // needed. Returns false when the operator declines.
 bool confirm(Context& ctx, bool yes, const std::string& question);
-
-// While alive, SIGINT and SIGTERM set flag() instead of killing the process
-// (a second Ctrl-C kills it); the plan stops after the current step.
-class InterruptScope {
-public:
-  InterruptScope();
-  ~InterruptScope();
-  InterruptScope(const InterruptScope&) = delete;
-  InterruptScope& operator=(const InterruptScope&) = delete;
-
-  const std::atomic<bool>& flag() const;
-};
 
 // What run_confirmed did. `report` is empty when nothing ran (a dry run,
 // or the operator declined); `exit_code` is then the command's exit code.
