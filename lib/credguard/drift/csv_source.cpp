@@ -178,7 +178,7 @@ void CsvSource::read_header()
   while (true) {
     bool more = fill(block);
     header_end = last_record_end(m_pending);
-    if (header_end != 0 || !more || m_pending.size() > k_max_record) {
+    if (header_end != 0 || !more || m_pending.size() > k_max_header) {
       break;
     }
     block = m_pending.size();
@@ -190,6 +190,15 @@ void CsvSource::read_header()
 
 void CsvSource::parse_header(std::string_view data)
 {
+  if (data.size() > k_max_header) {
+    std::size_t end = last_record_end(data.substr(0, k_max_header));
+    if (end == 0) {
+      throw Error(ErrorKind::data, fmt::format("{}: header too long: the first record does not end within {} MiB{}",
+                                               name(), k_max_header >> 20,
+                                               data.find('\n') < k_max_header ? " (is a double quote missing?)" : ""));
+    }
+    data = data.substr(0, end);
+  }
   std::string_view text = strip_bom(data);
   CsvCursor cursor(text);
   std::vector<std::string_view> fields;

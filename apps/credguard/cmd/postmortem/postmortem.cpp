@@ -2,6 +2,7 @@
 
 #include "cli/app.hpp"
 #include "cmd/commands.hpp"
+#include "cmd/incident/common.hpp"
 
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
@@ -51,6 +52,8 @@ std::vector<journal::EntryDraft> additions(const PostmortemOptions& options, Con
 
 int run_postmortem(const PostmortemOptions& options, Context& ctx)
 {
+  // An empty ID would select every entry of the journal.
+  validate_incident_id(options.incident, "incident");
   auto format = format_of(options, ctx);
   auto drafts = additions(options, ctx); // usage errors before anything is written
   auto mode = drafts.empty() ? journal::Journal::Mode::read_only : journal::Journal::Mode::read_write;
