@@ -15,21 +15,37 @@ namespace credguard::k8s {
 
 namespace {
 
+// Answers are read field by field, whatever their shape: a field of another
+// type reads as absent (json::value() would throw type_error, an exit 70).
+const nlohmann::json& member(const nlohmann::json& object, const char* key)
+{
+  static const nlohmann::json k_absent;
+  if (!object.is_object()) {
+    return k_absent;
+  }
+  auto it = object.find(key);
+  return it == object.end() ? k_absent : *it;
+}
+
 long long int_field(const nlohmann::json& object, const char* key)
 {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<long long>() : 0;
+  const auto& value = member(object, key);
+  return value.is_number_integer() ? value.get<long long>() : 0;
+}
+
+std::string text_field(const nlohmann::json& object, const char* key)
+{
+  const auto& value = member(object, key);
+  return value.is_string() ? value.get<std::string>() : "";
 }
 
 Scale to_scale(const nlohmann::json& object)
 {
   Scale scale;
-  auto spec = object.value("spec", nlohmann::json::object());
-  auto status = object.value("status", nlohmann::json::object());
-  scale.replicas = int_field(spec, "replicas");
-  scale.current_replicas = int_field(status, "replicas");
-  scale.selector = status.value("selector", "");
-  scale.resource_version = object.value("metadata", nlohmann::json::object()).value("resourceVersion", "");
+  scale.replicas = int_field(member(object, "spec"), "replicas");
+  scale.current_replicas = int_field(member(object, "status"), "replicas");
+  scale.selector = text_field(member(object, "status"), "selector");
+  scale.resource_version = text_field(member(object, "metadata"), "resourceVersion");
   return scale;
 }
 
@@ -71,8 +87,10 @@ std::string Client::batch_version()
     }
   }
   std::vector<std::string> served;
-  for (const auto& version : group.value("versions", nlohmann::json::array())) {
-    served.push_back(version.value("groupVersion", ""));
+  if (const auto& versions = member(group, "versions"); versions.is_array()) {
+    for (const auto& version : versions) {
+      served.push_back(text_field(version, "groupVersion"));
+    }
   }
   std::string chosen;
   for (const char* candidate : {"batch/v1", "batch/v1beta1"}) {
