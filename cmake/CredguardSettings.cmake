@@ -17,6 +17,18 @@ if(CREDGUARD_SANITIZE)
   target_link_options(credguard_settings INTERFACE ${_san})
 endif()
 
+# The fuzz preset: every library instrumented for libFuzzer's coverage and
+# checked by ASan + UBSan; only the targets of tests/fuzz link libFuzzer's
+# main (-fsanitize=fuzzer, see credguard_add_fuzzer there).
+if(CREDGUARD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CREDGUARD_FUZZ needs clang (libFuzzer): configure with the fuzz preset")
+  endif()
+  set(_fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_compile_options(credguard_settings INTERFACE ${_fuzz})
+  target_link_options(credguard_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
 # credguard_add_library(<domain> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 # One static library per domain, exported as credguard::<domain>.
 function(credguard_add_library domain)

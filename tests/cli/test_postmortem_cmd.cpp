@@ -117,6 +117,12 @@ TEST_CASE("postmortem: bad input writes nothing")
   CHECK(h.run({"postmortem", "INC-1", "--root-cause", ""}) == 64);
   CHECK(count(h, "postmortem.") == 0);
 
+  // An empty ID selected the whole journal (exit 0).
+  CHECK(h.run({"postmortem", ""}) == 64);
+  CHECK(contains(h.err.str(), "incident \"\" is not a valid incident ID"));
+  CHECK(h.out.str().empty());
+  CHECK(h.run({"postmortem", "INC 1"}) == 64);
+
   CHECK(h.run({"postmortem", "INC-404"}) == 65);
   CHECK(contains(h.err.str(), "no entry for incident INC-404"));
   CHECK(h.run({"postmortem", "INC-404", "--lesson", "x"}) == 65);

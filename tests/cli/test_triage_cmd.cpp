@@ -64,6 +64,19 @@ TEST_CASE("triage: argv becomes options, conflicting inputs are usage errors")
   CHECK_FALSE(std::filesystem::exists(h.home / "journal.db")); // nothing opened it
 }
 
+TEST_CASE("triage: out-of-range numbers name their bounds as written")
+{
+  // CLI11's Range printed std::to_string of DBL_MAX: 309 digits.
+  test::CliHarness h;
+  CHECK(h.run({"triage", "--risk-score", "0.5", "--heartbeat-misses", "-1"}) == 64);
+  CHECK(contains(h.err.str(), "--heartbeat-misses: -1 is below 0\n"));
+  CHECK(h.run({"triage", "--risk-score", "0.5", "--capsules-affected", "0"}) == 64);
+  CHECK(contains(h.err.str(), "--capsules-affected: 0 is not above 0\n"));
+  CHECK(h.run({"triage", "--risk-score", "1.5"}) == 64);
+  CHECK(contains(h.err.str(), "--risk-score: 1.5 is not from 0 to 1\n"));
+  CHECK(h.err.str().size() < 200);
+}
+
 TEST_CASE("triage: exit codes 0/1/2, journaled under generated incident IDs")
 {
   test::CliHarness h;

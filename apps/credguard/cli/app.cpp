@@ -38,6 +38,48 @@ const CLI::App* deepest_parsed(const CLI::App& app)
 
 } // namespace
 
+namespace {
+
+// CLI11 passes the option's text; the value is checked as a number.
+CLI::Validator number_check(std::function<std::string(double, const std::string&)> check, const std::string& name)
+{
+  return CLI::Validator(
+      [check = std::move(check)](std::string& input) -> std::string {
+        auto value = parse_double(input);
+        return value ? check(*value, input) : fmt::format("{} is not a number", input);
+      },
+      name);
+}
+
+} // namespace
+
+CLI::Validator number_at_least(double low, const std::string& name)
+{
+  return number_check(
+      [low](double value, const std::string& input) {
+        return value >= low ? std::string() : fmt::format("{} is below {}", input, low);
+      },
+      name);
+}
+
+CLI::Validator number_above(double low, const std::string& name)
+{
+  return number_check(
+      [low](double value, const std::string& input) {
+        return value > low ? std::string() : fmt::format("{} is not above {}", input, low);
+      },
+      name);
+}
+
+CLI::Validator number_between(double low, double high)
+{
+  return number_check(
+      [low, high](double value, const std::string& input) {
+        return value >= low && value <= high ? std::string() : fmt::format("{} is not from {} to {}", input, low, high);
+      },
+      fmt::format("[{} - {}]", low, high));
+}
+
 CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::string& value,
                         const std::vector<std::string>& choices, const std::string& help)
 {
@@ -120,11 +162,11 @@ int run(const std::vector<std::string>& args, Context& ctx)
     return to_int(ExitCode::ok);
   } catch (const CLI::ParseError& e) {
     std::string path = command_path(deepest_parsed(*app));
-    ctx.err() << "credguard: error: " << e.what() << '\n'
+    ctx.err() << "credguard: error: " << escape_controls(e.what(), true) << '\n'
               << "Run 'credguard " << (path.empty() ? "" : path + " ") << "--help' for usage.\n";
     return to_int(ExitCode::usage);
   } catch (const Error& e) {
-    ctx.err() << "credguard: error: " << e.what() << '\n';
+    ctx.err() << "credguard: error: " << escape_controls(e.what(), true) << '\n';
     return to_int(exit_code_for(e.kind()));
   }
   if (!ctx.action) {
@@ -136,13 +178,13 @@ int run(const std::vector<std::string>& args, Context& ctx)
   try {
     return ctx.action();
   } catch (const Error& e) {
-    ctx.err() << "credguard: error: " << e.what() << '\n';
+    ctx.err() << "credguard: error: " << escape_controls(e.what(), true) << '\n';
     if (!e.hint().empty()) {
-      ctx.err() << "hint: " << e.hint() << '\n';
+      ctx.err() << "hint: " << escape_controls(e.hint(), true) << '\n';
     }
     return to_int(exit_code_for(e.kind()));
   } catch (const std::exception& e) {
-    ctx.err() << "credguard: error: internal error: " << e.what() << '\n'
+    ctx.err() << "credguard: error: internal error: " << escape_controls(e.what(), true) << '\n'
               << "hint: this is a bug; please report it with the command line (credguard -v ...)\n";
     return to_int(ExitCode::internal);
   }

@@ -21,6 +21,13 @@ void on_parsed(CLI::App& cmd, Context& ctx, std::shared_ptr<Options> options, Ru
   cmd.callback([&ctx, options, run] { ctx.action = [&ctx, options, run] { return run(*options, ctx); }; });
 }
 
+// Number checks whose errors name the bounds as people write them
+// ("-1 is below 0"), not as CLI11's Range does (std::to_string of the
+// type's limits: 309 digits). `name` is what --help shows (NONNEGATIVE).
+CLI::Validator number_at_least(double low, const std::string& name);
+CLI::Validator number_above(double low, const std::string& name);
+CLI::Validator number_between(double low, double high);
+
 // Adds --NAME restricted to `choices`; completions offer the choices.
 CLI::Option* add_choice(CLI::App& cmd, const std::string& name, std::string& value,
                         const std::vector<std::string>& choices, const std::string& help);

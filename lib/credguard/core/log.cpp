@@ -1,4 +1,5 @@
 #include <credguard/core/log.hpp>
+#include <credguard/core/strings.hpp>
 
 namespace credguard {
 
@@ -22,7 +23,9 @@ void StreamLog::write(LogLevel level, std::string_view message)
   case LogLevel::info: prefix = "credguard: "; break;
   case LogLevel::debug: prefix = "credguard: debug: "; break;
   }
-  std::string line = m_redactor.scrub(message);
+  // Messages quote data (column names, log lines, event fields): no control
+  // sequence of theirs reaches the terminal.
+  std::string line = escape_controls(m_redactor.scrub(message), true);
   std::lock_guard lock(m_mutex);
   m_stream << prefix << line << '\n' << std::flush;
 }

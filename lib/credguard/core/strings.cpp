@@ -177,3 +177,74 @@ std::string format_bytes(std::uint64_t bytes)
 }
 
 } // namespace credguard
+
+namespace credguard {
+
+namespace {
+
+// The length of the UTF-8 sequence starting at text[i], or 0 when it is
+// not one (bad lead byte, missing continuation, overlong, surrogate).
+std::size_t utf8_length(std::string_view text, std::size_t i)
+{
+  auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  unsigned lead = byte(i);
+  std::size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead <= 0xDF ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || i + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return 0;
+    }
+  }
+  unsigned second = byte(i + 1);
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0) || (lead == 0xF0 && second < 0x90) ||
+      (lead == 0xF4 && second >= 0x90)) {
+    return 0;
+  }
+  return length;
+}
+
+} // namespace
+
+std::string escape_controls(std::string_view text, bool keep_newlines)
+{
+  std::string out;
+  out.reserve(text.size());
+  char buffer[8];
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c == '\n' || c == '\t' || c == '\r') {
+      if (keep_newlines && c != '\r') {
+        out += static_cast<char>(c);
+      } else {
+        out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r";
+      }
+      ++i;
+      continue;
+    }
+    std::size_t length = c >= 0x80 ? utf8_length(text, i) : 0;
+    if (length == 0) {
+      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+      out += buffer;
+      ++i;
+      continue;
+    }
+    // U+0080..U+009F, the C1 controls (CSI, OSC, ...), are C2 80..C2 9F.
+    if (length == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+      out += buffer;
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+} // namespace credguard

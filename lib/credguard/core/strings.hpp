@@ -32,6 +32,14 @@ std::string shell_command(const std::vector<std::string>& words);
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string percent_encode(std::string_view text);
 
+// Text from outside (event fields, CSV cells, log lines, journal entries)
+// made safe for a terminal or Markdown: control characters (C0, DEL, and
+// C1 such as U+009B CSI) and bytes that are not UTF-8 become visible
+// escapes (\x1b, \u009b, \n), so no ESC/OSC sequence reaches the
+// terminal. Newlines and tabs are kept when `keep_newlines` (multi-line
+// text); other valid UTF-8 is kept as it is.
+std::string escape_controls(std::string_view text, bool keep_newlines = false);
+
 } // namespace credguard
 
 namespace credguard {

@@ -1,3 +1,4 @@
+#include <credguard/core/strings.hpp>
 #include <credguard/core/table.hpp>
 
 #include <algorithm>
@@ -11,6 +12,11 @@ Table::Table(std::vector<std::string> headers)
 void Table::add_row(std::vector<Cell> row)
 {
   row.resize(m_headers.size(), Cell(""));
+  // Cells hold data from outside (event fields, journal targets, CSV
+  // columns): no control sequence of theirs reaches the terminal.
+  for (auto& cell : row) {
+    cell.text = escape_controls(cell.text);
+  }
   m_rows.push_back(std::move(row));
 }
 

@@ -29,6 +29,8 @@ class Table {
 public:
   explicit Table(std::vector<std::string> headers);
 
+  // Adds a row; control characters in the cells are escaped
+  // (escape_controls), so a cell is always one line of plain text.
   void add_row(std::vector<Cell> row);
   std::size_t size() const { return m_rows.size(); }
   // Writes the header and rows, two spaces between columns.

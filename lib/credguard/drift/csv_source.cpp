@@ -178,16 +178,11 @@ void CsvSource::read_header()
   while (true) {
     bool more = fill(block);
     header_end = last_record_end(m_pending);
-    if (header_end != 0 || !more) {
+    // Past k_max_header, parse_header says "header too long".
+    if (header_end != 0 || !more || m_pending.size() > k_max_header) {
       break;
     }
-    if (m_pending.size() > k_max_record) {
-      // e.g. /dev/zero or a file without line ends: not a header to search for columns in.
-      throw Error(ErrorKind::data, fmt::format("{}:1: the header row is longer than {} MiB, the most credguard reads "
-                                               "of one record",
-                                               name(), k_max_record >> 20));
-    }
-    block = std::min(m_pending.size(), k_max_record + 1 - m_pending.size());
+    block = m_pending.size();
   }
   parse_header(std::string_view(m_pending).substr(0, header_end == 0 ? m_pending.size() : header_end));
   m_pending.erase(0, m_offset);
@@ -196,6 +191,15 @@ void CsvSource::read_header()
 
 void CsvSource::parse_header(std::string_view data)
 {
+  if (data.size() > k_max_header) {
+    std::size_t end = last_record_end(data.substr(0, k_max_header));
+    if (end == 0) {
+      throw Error(ErrorKind::data, fmt::format("{}: header too long: the first record does not end within {} MiB{}",
+                                               name(), k_max_header >> 20,
+                                               data.find('\n') < k_max_header ? " (is a double quote missing?)" : ""));
+    }
+    data = data.substr(0, end);
+  }
   std::string_view text = strip_bom(data);
   CsvCursor cursor(text);
   std::vector<std::string_view> fields;

@@ -17,7 +17,8 @@ namespace credguard::drift {
 class CsvSource final : public RowSource {
 public:
   // Reads the header. Throws Error(data) naming the file (and line) when it
-  // is empty, not UTF-8, malformed, or names a column twice.
+  // is empty, not UTF-8, malformed, longer than k_max_header, or names a
+  // column twice.
   explicit CsvSource(std::unique_ptr<ByteSource> bytes, std::size_t chunk_bytes = 4U << 20);
 
   const std::string& name() const override { return m_bytes->name(); }
@@ -31,6 +32,10 @@ public:
   // it the rest of the file is handed over as one chunk, where an unclosed
   // quote is reported.
   static constexpr std::size_t k_max_record = 256U << 20;
+  // The header record may not be longer than this (about 500k columns):
+  // past it the source is refused as "header too long", so a pipe that
+  // never ends its first line is not buffered without bound.
+  static constexpr std::size_t k_max_header = 16U << 20;
 
   class BufferPool;
 

@@ -256,7 +256,13 @@ nlohmann::json Client::list(const std::string& path, const ListOptions& options)
         items.push_back(std::move(item));
       }
     }
-    std::string token = page.value("metadata", nlohmann::json::object()).value("continue", "");
+    // metadata.continue, read whatever the page's shape (value() would throw type_error).
+    const auto metadata = page.find("metadata");
+    std::string token;
+    if (metadata != page.end() && metadata->is_object() && metadata->contains("continue") &&
+        (*metadata)["continue"].is_string()) {
+      token = (*metadata)["continue"].get<std::string>();
+    }
     if (token.empty() || !paged) {
       page["items"] = std::move(items);
       if (page.contains("metadata") && page["metadata"].is_object()) {

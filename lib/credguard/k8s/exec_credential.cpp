@@ -38,28 +38,34 @@ ExecCredential parse_exec_credential(std::string_view json, const std::string& a
   } catch (const nlohmann::json::exception&) {
     throw fail("its output is not JSON (expected an ExecCredential)");
   }
-  if (!doc.is_object() || doc.value("kind", "") != "ExecCredential") {
-    throw fail("its output is not an ExecCredential");
-  }
-  if (doc.value("apiVersion", "") != api_version) {
-    throw fail(fmt::format("it returned apiVersion \"{}\", the kubeconfig asks for \"{}\"", doc.value("apiVersion", ""),
-                           api_version));
-  }
-  const auto& status = doc.contains("status") && doc["status"].is_object() ? doc["status"] : nlohmann::json::object();
-  ExecCredential credential;
-  credential.token = Secret(status.value("token", ""));
-  credential.client_cert_pem = status.value("clientCertificateData", "");
-  credential.client_key_pem = Secret(status.value("clientKeyData", ""));
-  if (credential.token.empty() && (credential.client_cert_pem.empty() || credential.client_key_pem.empty())) {
-    throw fail("the ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData");
-  }
-  if (auto expiry = status.value("expirationTimestamp", ""); !expiry.empty()) {
-    credential.expires = parse_rfc3339(expiry);
-    if (!credential.expires) {
-      throw fail(fmt::format("status.expirationTimestamp \"{}\" is not an RFC 3339 time", expiry));
+  // value() throws type_error for a field of another type ("kind": 1): that
+  // output is refused like any other that is not an ExecCredential.
+  try {
+    if (!doc.is_object() || doc.value("kind", "") != "ExecCredential") {
+      throw fail("its output is not an ExecCredential");
     }
+    if (doc.value("apiVersion", "") != api_version) {
+      throw fail(fmt::format("it returned apiVersion \"{}\", the kubeconfig asks for \"{}\"",
+                             doc.value("apiVersion", ""), api_version));
+    }
+    const auto& status = doc.contains("status") && doc["status"].is_object() ? doc["status"] : nlohmann::json::object();
+    ExecCredential credential;
+    credential.token = Secret(status.value("token", ""));
+    credential.client_cert_pem = status.value("clientCertificateData", "");
+    credential.client_key_pem = Secret(status.value("clientKeyData", ""));
+    if (credential.token.empty() && (credential.client_cert_pem.empty() || credential.client_key_pem.empty())) {
+      throw fail("the ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData");
+    }
+    if (auto expiry = status.value("expirationTimestamp", ""); !expiry.empty()) {
+      credential.expires = parse_rfc3339(expiry);
+      if (!credential.expires) {
+        throw fail(fmt::format("status.expirationTimestamp \"{}\" is not an RFC 3339 time", expiry));
+      }
+    }
+    return credential;
+  } catch (const nlohmann::json::type_error&) {
+    throw fail("its output is not an ExecCredential (a field has the wrong type)");
   }
-  return credential;
 }
 
 ExecCredential run_exec_plugin(const ExecConfig& config, const Env& env, Millis timeout)

@@ -15,21 +15,37 @@ namespace credguard::k8s {
 
 namespace {
 
+// Answers are read field by field, whatever their shape: a field of another
+// type reads as absent (json::value() would throw type_error, an exit 70).
+const nlohmann::json& member(const nlohmann::json& object, const char* key)
+{
+  static const nlohmann::json k_absent;
+  if (!object.is_object()) {
+    return k_absent;
+  }
+  auto it = object.find(key);
+  return it == object.end() ? k_absent : *it;
+}
+
 long long int_field(const nlohmann::json& object, const char* key)
 {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_integer() ? it->get<long long>() : 0;
+  const auto& value = member(object, key);
+  return value.is_number_integer() ? value.get<long long>() : 0;
+}
+
+std::string text_field(const nlohmann::json& object, const char* key)
+{
+  const auto& value = member(object, key);
+  return value.is_string() ? value.get<std::string>() : "";
 }
 
 Scale to_scale(const nlohmann::json& object)
 {
   Scale scale;
-  auto spec = object.value("spec", nlohmann::json::object());
-  auto status = object.value("status", nlohmann::json::object());
-  scale.replicas = int_field(spec, "replicas");
-  scale.current_replicas = int_field(status, "replicas");
-  scale.selector = status.value("selector", "");
-  scale.resource_version = object.value("metadata", nlohmann::json::object()).value("resourceVersion", "");
+  scale.replicas = int_field(member(object, "spec"), "replicas");
+  scale.current_replicas = int_field(member(object, "status"), "replicas");
+  scale.selector = text_field(member(object, "status"), "selector");
+  scale.resource_version = text_field(member(object, "metadata"), "resourceVersion");
   return scale;
 }
 
@@ -64,16 +80,29 @@ std::string Client::batch_version()
   }
   // As client-go discovery does: a version listed in /apis/batch may not
   // serve CronJobs (1.20 lists batch/v1 with jobs only); its resource list
-  // says. The preferred version is asked first.
+  // says. The preferred version is asked first. An answer of the wrong
+  // shape lists nothing.
+  nlohmann::json group = nlohmann::json::object();
+  try {
+    group = get("/apis/batch");
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::data) {
+      throw;
+    }
+  }
   std::vector<std::string> listed;
-  for (const auto& version : get("/apis/batch").value("versions", nlohmann::json::array())) {
-    listed.push_back(version.value("groupVersion", ""));
+  if (const auto& versions = member(group, "versions"); versions.is_array()) {
+    for (const auto& version : versions) {
+      listed.push_back(text_field(version, "groupVersion"));
+    }
   }
   std::string chosen;
   for (const auto& version : listed) {
-    auto resources = get("/apis/" + version).value("resources", nlohmann::json::array());
-    bool serves = std::any_of(resources.begin(), resources.end(),
-                              [](const nlohmann::json& r) { return r.value("name", "") == "cronjobs"; });
+    auto list = get("/apis/" + version);
+    const auto& resources = member(list, "resources");
+    bool serves = resources.is_array() && std::any_of(resources.begin(), resources.end(), [](const nlohmann::json& r) {
+                    return text_field(r, "name") == "cronjobs";
+                  });
     if (serves) {
       chosen = version;
       break;

@@ -45,7 +45,7 @@ std::optional<long long> ModelVersion::number() const
 void validate_model_name(const std::string& name, const std::string& what)
 {
   if (!safe_label(name, 200)) {
-    throw Error(ErrorKind::data, fmt::format("{} \"{}\" is not allowed", what, name),
+    throw Error(ErrorKind::data, fmt::format("{} \"{}\" is not allowed", what, escape_controls(name)),
                 "use letters, digits, '.', '_' and '-' only (no '/', no '..')");
   }
 }
@@ -53,7 +53,7 @@ void validate_model_name(const std::string& name, const std::string& what)
 void validate_version_label(const std::string& version, const std::string& what)
 {
   if (!safe_label(version, 64)) {
-    throw Error(ErrorKind::data, fmt::format("{} \"{}\" is not allowed", what, version),
+    throw Error(ErrorKind::data, fmt::format("{} \"{}\" is not allowed", what, escape_controls(version)),
                 "use letters, digits, '.', '_' and '-' only (no '/', no '..')");
   }
 }

@@ -246,15 +246,18 @@ std::string action_plan(const Postmortem& pm)
 
 std::string render_markdown(const Postmortem& pm)
 {
-  return head(pm) + context(pm) + timeline(pm) + detection(pm) +
-         items("4. Root cause", pm.root_causes,
-               "the technical analysis of the faults or weaknesses that let this happen "
-               "(credguard postmortem ID --root-cause TEXT).") +
-         response(pm) +
-         items("6. Lessons learned", pm.lessons,
-               "what worked and what did not in the response, and the improvements found "
-               "(credguard postmortem ID --lesson TEXT).") +
-         action_plan(pm);
+  // Journaled text (reasons, targets, evidence, notes) may hold control
+  // sequences: none reaches a terminal that shows the document.
+  return escape_controls(head(pm) + context(pm) + timeline(pm) + detection(pm) +
+                             items("4. Root cause", pm.root_causes,
+                                   "the technical analysis of the faults or weaknesses that let this happen "
+                                   "(credguard postmortem ID --root-cause TEXT).") +
+                             response(pm) +
+                             items("6. Lessons learned", pm.lessons,
+                                   "what worked and what did not in the response, and the improvements found "
+                                   "(credguard postmortem ID --lesson TEXT).") +
+                             action_plan(pm),
+                         true);
 }
 
 } // namespace credguard::report

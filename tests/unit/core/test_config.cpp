@@ -199,3 +199,51 @@ TEST_CASE("config: the example configuration is valid and documents every key")
     }
   }
 }
+
+TEST_CASE("config: a timeout of 0 is refused, naming the key (it would mean no timeout)")
+{
+  CHECK(config_error("http:\n  timeout: 0s\n").find("cfg.yaml:2:12: http.timeout: expected a duration above 0") !=
+        std::string::npos);
+  CHECK(config_error("health:\n  endpoints:\n    - {name: a, url: 'http://a', timeout: 0ms}\n")
+            .find("health.endpoints[].timeout") != std::string::npos);
+  MapEnv env(std::map<std::string, std::string>{{"CREDGUARD_MYSQL_READ_TIMEOUT", "0"}});
+  CHECK(config_error("", env).find("$CREDGUARD_MYSQL_READ_TIMEOUT: mysql.read_timeout: expected a duration above 0") !=
+        std::string::npos);
+  CHECK(parse("http:\n  timeout: 1ms\n").get_duration("http.timeout") == Millis(1));
+}
+
+TEST_CASE("config: a malformed URL is a configuration error naming file, line and key")
+{
+  for (const char* bad : {"prom:9090", "http//prom", "'https://'", "'http://:80'", "'http://host:99999'",
+                          "'http://host:'", "'http://a b'", "'http://[::1'", "ftp://x"}) {
+    CAPTURE(bad);
+    CHECK(config_error(std::string("prometheus:\n  url: ") + bad + "\n")
+              .find("cfg.yaml:2:8: prometheus.url: "
+                    "expected an http(s) URL") != std::string::npos);
+  }
+  CHECK(config_error("s3:\n  endpoint: 'radosgw 8080'\n").find("s3.endpoint") != std::string::npos);
+  MapEnv env(std::map<std::string, std::string>{{"CREDGUARD_REGISTRY_URL", "mlflow.internal"}});
+  CHECK(config_error("", env).find("$CREDGUARD_REGISTRY_URL: registry.url") != std::string::npos);
+  auto good = parse("prometheus:\n  url: http://127.0.0.1:9090/\nregistry:\n  url: HTTPS://[::1]:5000\n"
+                    "purge:\n  gateway:\n    - {name: gw, url: 'http://gw/admin/purge?model={model}&v={version}'}\n");
+  CHECK(good.get_string("prometheus.url") == "http://127.0.0.1:9090/");
+}
+
+TEST_CASE("config: a key set twice is refused, naming both lines")
+{
+  CHECK(config_error("http:\n  timeout: 5s\n  retries: 2\n  timeout: 9s\n")
+            .find("cfg.yaml:4:3: http.timeout: set twice (first on line 2)") != std::string::npos);
+  CHECK(config_error("http:\n  retries: 2\nmysql:\n  host: a\nhttp:\n  timeout: 9s\n")
+            .find("cfg.yaml:5:1: http: set twice (first on line 1)") != std::string::npos);
+  CHECK(config_error("health:\n  endpoints:\n    - {name: a, url: 'http://a', name: b}\n")
+            .find("health.endpoints[].name: set twice") != std::string::npos);
+}
+
+TEST_CASE("config: YAML nested too deep names the file, the position and the depth")
+{
+  std::string deep = "http:\n  retries: " + std::string(3000, '[') + "\n";
+  auto message = config_error(deep);
+  CHECK(message.find("cfg.yaml:") != std::string::npos);
+  CHECK(message.find("nested deeper than") != std::string::npos);
+  CHECK(message.find("bad file") == std::string::npos);
+}

@@ -35,3 +35,25 @@ TEST_CASE("strings: shell quoting and byte sizes")
   CHECK(format_bytes(1536) == "1.5 KiB");
   CHECK(format_bytes(3ULL << 30) == "3.0 GiB");
 }
+
+TEST_CASE("strings: escape_controls leaves no terminal control sequence")
+{
+  // ESC [ (CSI) erase screen, OSC 0 set title ended by BEL, C1 CSI (U+009B).
+  std::string hostile = "t-1\x1b[2J\x1b]0;owned\x07\xc2\x9b"
+                        "31m";
+  auto safe = escape_controls(hostile);
+  CHECK(safe == "t-1\\x1b[2J\\x1b]0;owned\\x07\\u009b31m");
+  CHECK(safe.find('\x1b') == std::string::npos);
+  CHECK(safe.find('\x07') == std::string::npos);
+  CHECK(safe.find("\xc2\x9b") == std::string::npos);
+  // Bytes that are not UTF-8 (a lone 0x9b is CSI on 8-bit terminals), DEL, NUL.
+  CHECK(escape_controls(std::string("a\x9b"
+                                    "b\x7f"
+                                    "c\0d",
+                                    7)) == "a\\x9bb\\x7fc\\x00d");
+  CHECK(escape_controls("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a UTF-16 surrogate
+  // Valid UTF-8 and printable ASCII stay as they are; newlines only on request.
+  CHECK(escape_controls("Zürich € 𝄞 a\\b") == "Zürich € 𝄞 a\\b");
+  CHECK(escape_controls("a\nb\tc\r") == "a\\nb\\tc\\r");
+  CHECK(escape_controls("a\nb\tc\r", true) == "a\nb\tc\\r");
+}

@@ -27,3 +27,12 @@ TEST_CASE("table: colour escapes only when asked and never shift alignment")
   table.render(colored, true);
   CHECK(colored.str().find("\033[32mPASS\033[0m  1") != std::string::npos);
 }
+
+TEST_CASE("table: control characters in cells are escaped, so a cell is one plain line")
+{
+  Table table({"TENANT", "N"});
+  table.add_row({"t\x1b]0;title\x07\nx", "1"});
+  std::ostringstream out;
+  table.render(out, false);
+  CHECK(out.str() == "TENANT                N\nt\\x1b]0;title\\x07\\nx  1\n");
+}

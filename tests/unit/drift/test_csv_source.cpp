@@ -255,5 +255,27 @@ TEST_CASE("csv source: a header without an end (/dev/zero) stops at the record l
   // It buffered 1.5 GB, then said "no column".
   std::istringstream unused;
   CHECK(data_error([&] { read_all(*open_csv("/dev/zero", unused)); }) ==
-        "/dev/zero:1: the header row is longer than 256 MiB, the most credguard reads of one record");
+        "/dev/zero: header too long: the first record does not end within 16 MiB");
+}
+
+TEST_CASE("csv source: a header longer than its cap is refused as too long, from a pipe or a file")
+{
+  std::string endless(CsvSource::k_max_header + 4096, 'x'); // one column name that never ends
+  std::istringstream pipe(endless);
+  CHECK(data_error([&] { CsvSource(open_bytes("-", pipe)); }) ==
+        "<stdin>: header too long: the first record does not end within 16 MiB");
+  test::TempDir dir;
+  std::istringstream unused;
+  auto quoted = dir.write("quoted.csv", "\"a,b\n" + endless + "\n").string(); // the opening quote never closes
+  CHECK(data_error([&] { open_csv(quoted, unused); }) ==
+        quoted + ": header too long: the first record does not end within 16 MiB (is a double quote missing?)");
+  // A wide header under the cap still reads, and the rows after it.
+  std::string wide = "c0";
+  for (int i = 1; i < 100'000; ++i) {
+    wide += ",c" + std::to_string(i);
+  }
+  std::istringstream wide_pipe(wide + "\n" + std::string(99'999, ',') + "\n");
+  CsvSource source(open_bytes("-", wide_pipe));
+  CHECK(source.columns().size() == 100'000);
+  CHECK(read_all(source).size() == 1);
 }

@@ -15,8 +15,8 @@ std::string config_error(const std::string& yaml)
 {
   Redactor redactor;
   MapEnv env(std::map<std::string, std::string>{});
-  auto config = Config::parse(yaml, "c.yaml", env, redactor);
   try {
+    auto config = Config::parse(yaml, "c.yaml", env, redactor); // URLs are checked here
     rollback_settings(config);
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::config);

@@ -207,3 +207,32 @@ TEST_CASE("k8s client: TLS with the kubeconfig's CA and a client certificate as 
   CHECK(error.kind() == ErrorKind::unavailable);
   CHECK(error.hint().find("certificate-authority") != std::string::npos);
 }
+
+TEST_CASE("k8s client: an answer of an unexpected shape reads as absent fields, never as an internal error")
+{
+  // Found by tests/fuzz/k8s_json: value() on a string threw json type_error (exit 70).
+  test::HttpServer server([](const test::HttpRequest& request) {
+    if (request.path == "/apis/batch") {
+      return test::HttpResponse::json(200, R"({"kind":"APIGroup","versions":"batch/v1"})");
+    }
+    if (request.path.ends_with("/scale")) {
+      return test::HttpResponse::json(200, R"({"spec":"x","status":[2],"metadata":"m"})");
+    }
+    return test::HttpResponse::json(200, R"({"kind":"PodList","items":[{"a":1}],"metadata":"m"})");
+  });
+  KubeFixture f;
+  auto access = f.access();
+  access.server = server.url();
+  auto client = f.client(access);
+  auto scale = client->get_scale("/apis/apps/v1/namespaces/credguard/deployments/scorer");
+  CHECK(scale.replicas == 0);
+  CHECK(scale.resource_version.empty());
+  CHECK(client->list("/api/v1/namespaces/credguard/pods")["items"].size() == 1);
+  try {
+    client->batch_version();
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::data);
+    CHECK(std::string(e.what()).find("serves no CronJob API") != std::string::npos);
+  }
+}

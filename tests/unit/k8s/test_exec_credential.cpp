@@ -82,6 +82,14 @@ TEST_CASE("exec credential: anything else is refused naming the plugin")
                                    "status":{}})",
                                 k_v1beta1, "aws");
         }).find("neither status.token") != std::string::npos);
+  // Found by tests/fuzz/exec_credential: a field of another type threw json type_error (exit 70).
+  for (const char* shape : {R"({"kind":1})", R"({"kind":"ExecCredential","apiVersion":[]})",
+                            R"({"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1",
+                                "status":{"token":7}})"}) {
+    CAPTURE(shape);
+    CHECK(auth_error([&] { parse_exec_credential(shape, k_v1beta1, "aws"); }).find("exec plugin 'aws'") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("exec plugin: runs without a shell, with its args, env and KUBERNETES_EXEC_INFO")

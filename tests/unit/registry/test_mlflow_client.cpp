@@ -189,8 +189,9 @@ TEST_CASE("mlflow: basic auth, and options from config or the MLFLOW_* environme
   CHECK(from_config->url == "https://reg.internal");
   CHECK(from_config->token->reveal() == "config-token-fixture-43");
 
-  auto bad = Config::parse("registry:\n  url: ftp://reg\n", "test.yaml", MapEnv{}, redactor);
-  CHECK(kind_of([&] { (void)mlflow_options(bad, MapEnv{}, redactor); }) == ErrorKind::config);
+  // Refused when the file is read (core/config_yaml's URL keys).
+  CHECK(kind_of([&] { (void)Config::parse("registry:\n  url: ftp://reg\n", "test.yaml", MapEnv{}, redactor); }) ==
+        ErrorKind::config);
 }
 
 TEST_CASE("registry: model names and versions with '/' or '..' are bad input")
@@ -202,4 +203,6 @@ TEST_CASE("registry: model names and versions with '/' or '..' are bad input")
   }
   CHECK_NOTHROW(validate_version_label("7"));
   CHECK(kind_of([&] { validate_version_label("7/../8"); }) == ErrorKind::data);
+  // The refused name is quoted with its control characters escaped.
+  CHECK_THROWS_WITH(validate_model_name("m\x1b]0;x\x07"), "model name \"m\\x1b]0;x\\x07\" is not allowed");
 }

@@ -107,7 +107,7 @@ void add_backup_restore_test(CLI::App& parent, Context& ctx, RunFn<BackupRestore
   cmd->add_option("--tables", options->tables, "Key tables to compare (default: backup.restore_tables)")
       ->delimiter(',');
   cmd->add_option("--tolerance", options->tolerance, "Allowed row-count difference to live, percent (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, "NONNEGATIVE"));
   add_job_flags(*cmd, options->job);
   cmd->footer("Exit status: 0 restored and every key table within the tolerance, 2 not (a damaged backup, a\n"
               "failed restore, a missing or short table). The scratch database is dropped in every case.");

@@ -110,11 +110,11 @@ void add_backup_run(CLI::App& parent, Context& ctx, RunFn<BackupRunOptions> run)
   auto* cmd = parent.add_subcommand("run", "Dump the database (mariadb-dump), gzip it, checksum it, apply retention");
   cmd->add_option("--dir", options->dir, "Backup directory (default: backup.dir)")->type_name("DIR");
   cmd->add_option("--keep-daily", options->keep_daily, "Keep the newest backup of the last N days (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, "NONNEGATIVE"));
   cmd->add_option("--keep-weekly", options->keep_weekly, "Keep the newest backup of the last N weeks")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, "NONNEGATIVE"));
   cmd->add_option("--keep-monthly", options->keep_monthly, "Keep the newest backup of the last N months")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, "NONNEGATIVE"));
   cmd->add_flag("--no-upload", options->no_upload, "Do not upload to s3.backup_bucket even when it is configured");
   cmd->add_flag("--dry-run", options->dry_run, "Say what would be dumped where; do nothing");
   add_job_flags(*cmd, options->job);

@@ -93,7 +93,7 @@ void add_backup_verify(CLI::App& parent, Context& ctx, RunFn<BackupVerifyOptions
       ->type_name("DURATION");
   cmd->add_option("--size-tolerance", options->size_tolerance,
                   "Allowed size difference to the median, percent (default 20)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_at_least(0, "NONNEGATIVE"));
   cmd->add_option("--compare", options->compare, "How many earlier backups the median is taken over (default 7)")
       ->check(CLI::Range(1, 1000));
   add_job_flags(*cmd, options->job);

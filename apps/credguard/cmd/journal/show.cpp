@@ -1,6 +1,7 @@
 #include "cmd/commands.hpp"
 
 #include <credguard/core/error.hpp>
+#include <credguard/core/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -22,7 +23,7 @@ int run_journal_show(const JournalShowOptions& options, Context& ctx)
   }
   auto line = [&](std::string_view name, const std::string& value) {
     if (!value.empty()) {
-      ctx.out() << fmt::format("{:<10} {}\n", name, value);
+      ctx.out() << fmt::format("{:<10} {}\n", name, escape_controls(value));
     }
   };
   line("seq", std::to_string(entry->seq));
@@ -39,7 +40,8 @@ int run_journal_show(const JournalShowOptions& options, Context& ctx)
   line("reason", entry->what.reason);
   line("prev hash", entry->prev_hash);
   line("hash", entry->hash);
-  ctx.out() << "evidence:\n" << entry->what.evidence.dump(2) << '\n';
+  // JSON escapes C0 controls but not DEL nor C1 (U+009B is CSI).
+  ctx.out() << "evidence:\n" << escape_controls(entry->what.evidence.dump(2), true) << '\n';
   return 0;
 }
 

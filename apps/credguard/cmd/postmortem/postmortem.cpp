@@ -6,6 +6,7 @@
 #include <credguard/core/error.hpp>
 #include <credguard/core/files.hpp>
 #include <credguard/report/postmortem.hpp>
+#include <credguard/triage/incident_id.hpp>
 
 #include <fmt/format.h>
 
@@ -51,6 +52,8 @@ std::vector<journal::EntryDraft> additions(const PostmortemOptions& options, Con
 
 int run_postmortem(const PostmortemOptions& options, Context& ctx)
 {
+  // An empty ID would select every entry of the journal.
+  triage::validate_incident_id(options.incident, "incident");
   auto format = format_of(options, ctx);
   auto drafts = additions(options, ctx); // usage errors before anything is written
   auto mode = drafts.empty() ? journal::Journal::Mode::read_only : journal::Journal::Mode::read_write;

@@ -1,5 +1,6 @@
 #include "cmd/psi/psi.hpp"
 
+#include <credguard/core/strings.hpp>
 #include <credguard/core/table.hpp>
 
 #include <fmt/format.h>
@@ -29,20 +30,7 @@ std::string printable_label(const std::optional<std::string>& label)
   if (!label) {
     return "(missing)";
   }
-  std::string out;
-  for (char c : *label) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    } else {
-      out += c;
-    }
-  }
+  std::string out = escape_controls(*label);
   return out.empty() ? "\"\"" : out;
 }
 
@@ -88,12 +76,12 @@ std::string render_psi_table(const drift::PsiReport& report, bool color)
   table.render(out, color);
   auto worst = std::max_element(report.features.begin(), report.features.end(),
                                 [](const auto& a, const auto& b) { return a.psi < b.psi; });
-  out << fmt::format("\nmax PSI {} ({}): {}; baseline {} rows, current {} rows\n", report.max_psi, worst->name,
-                     colorize(drift::to_string(report.band), color_of(report.band), color), report.baseline_rows,
-                     report.current_rows);
+  out << fmt::format(
+      "\nmax PSI {} ({}): {}; baseline {} rows, current {} rows\n", report.max_psi, escape_controls(worst->name),
+      colorize(drift::to_string(report.band), color_of(report.band), color), report.baseline_rows, report.current_rows);
   for (const auto& feature : report.features) {
     if (!feature.note.empty()) {
-      out << fmt::format("* {}: {}\n", feature.name, feature.note);
+      out << fmt::format("* {}: {}\n", escape_controls(feature.name), escape_controls(feature.note));
     }
   }
   return out.str();

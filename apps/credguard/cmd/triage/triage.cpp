@@ -204,16 +204,16 @@ void configure_triage(CLI::App& cmd, Context& ctx, RunFn<TriageOptions> run)
 {
   auto o = std::make_shared<TriageOptions>();
   auto* risk =
-      cmd.add_option("--risk-score", o->risk_score, "The guard trip's risk score (0-1)")->check(CLI::Range(0.0, 1.0));
+      cmd.add_option("--risk-score", o->risk_score, "The guard trip's risk score (0-1)")->check(number_between(0, 1));
   auto* misses = cmd.add_option("--heartbeat-misses", o->heartbeat_misses, "Heartbeat misses of the capsule")
-                     ->check(CLI::NonNegativeNumber);
+                     ->check(number_at_least(0, "NONNEGATIVE"));
   auto* tenant = cmd.add_option("--tenant", o->tenant, "Tenant ID");
   auto* capsule = cmd.add_option("--capsule", o->capsule, "Capsule hash");
   auto* model =
       cmd.add_option("--model", o->model, "The model version involved, MODEL@VERSION (for the next commands)");
   auto* capsules =
       cmd.add_option("--capsules-affected", o->capsules_affected, "How many capsules tripped at once (default 1)")
-          ->check(CLI::PositiveNumber);
+          ->check(number_above(0, "POSITIVE"));
   cmd.add_flag("--maintenance", o->maintenance, "A maintenance window is active (ConfigMap maintenance-status)");
   cmd.add_flag("--recent-deploy", o->recent_deploy, "The affected workload was deployed recently");
   auto* event = cmd.add_option("--event", o->event_file, "Read one GuardTrip event from a JSON file ('-': stdin)")
