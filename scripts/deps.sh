@@ -20,6 +20,7 @@ test_packages=(
   radosgw ceph-mon ceph-osd   # Ceph's S3 gateway: the real S3 server of tests/support/radosgw
   libxml2-utils   # xmllint: JUnit output is checked by a real XML parser
   curl            # warms the Varnish cache the revoke tests purge
+  ccache          # scripts/test.sh builds three presets through one cache
   clang libclang-rt-dev   # the fuzz preset: clang++ and libFuzzer with ASan/UBSan (scripts/fuzz.sh)
 )
 # What the benchmarks compare against: pandas/numpy for psi, a shell loop

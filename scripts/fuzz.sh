@@ -20,7 +20,8 @@ jobs=${FUZZ_JOBS:-2}
 case "$seconds$jobs" in *[!0-9]*) echo "usage: $0 [SECONDS]  (FUZZ_JOBS=N)" >&2; exit 64 ;; esac
 
 echo "== fuzz: configure and build"
-cmake --preset fuzz >/dev/null
+# shellcheck disable=SC2086 # test.sh passes the ccache launcher flags, when any
+cmake --preset fuzz ${CREDGUARD_CMAKE_LAUNCHER:-} >/dev/null
 cmake --build --preset fuzz
 
 bin=build/fuzz/tests/fuzz

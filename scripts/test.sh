@@ -7,6 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# With ccache installed (deps.sh test installs it), builds share one cache
+# whatever the checkout's path.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+export CREDGUARD_CMAKE_LAUNCHER="${launcher[*]:-}"
+
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(dev asan fuzz)
 for preset in "${presets[@]}"; do
@@ -15,7 +24,7 @@ for preset in "${presets[@]}"; do
     continue
   fi
   echo "== $preset: configure and build"
-  cmake --preset "$preset" >/dev/null
+  cmake --preset "$preset" "${launcher[@]}" >/dev/null
   cmake --build --preset "$preset"
   echo "== $preset: test"
   ctest --preset "$preset"
