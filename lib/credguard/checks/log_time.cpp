@@ -98,6 +98,11 @@ std::optional<SystemTime> parse_iso(std::string_view text, char date_separator)
       !digits(text, pos + 3, 2, c.minute) || text[pos + 5] != ':' || !digits(text, pos + 6, 2, c.second) || !valid(c)) {
     return std::nullopt;
   }
+  // What a time point can hold (core/time_format's range): a year outside
+  // it would overflow the nanosecond clock; the line counts as undated.
+  if (c.year < 1970 || c.year > 2261) {
+    return std::nullopt;
+  }
   pos += 8;
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
     ++pos;

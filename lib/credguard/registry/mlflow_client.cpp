@@ -52,8 +52,31 @@ std::string text_of(const json& value)
   return {};
 }
 
+// Answers are read field by field whatever their shape: a field of another
+// type, or a member of something that is not an object, reads as absent
+// (json::value() would throw type_error: an exit 70 on a proxy's odd page).
+const json& member(const json& object, const char* key)
+{
+  static const json k_absent;
+  if (!object.is_object()) {
+    return k_absent;
+  }
+  auto it = object.find(key);
+  return it == object.end() ? k_absent : *it;
+}
+
+const json& list_member(const json& object, const char* key)
+{
+  static const json k_empty = json::array();
+  const auto& value = member(object, key);
+  return value.is_array() ? value : k_empty;
+}
+
 std::int64_t int_of(const json& object, const char* key)
 {
+  if (!object.is_object()) {
+    return 0;
+  }
   auto it = object.find(key);
   if (it == object.end()) {
     return 0;
@@ -68,23 +91,19 @@ std::int64_t int_of(const json& object, const char* key)
 ModelVersion parse_version(const json& object)
 {
   ModelVersion version;
-  version.name = text_of(object.value("name", json()));
-  version.version = text_of(object.value("version", json()));
-  version.status = text_of(object.value("status", json()));
-  version.current_stage = text_of(object.value("current_stage", json()));
-  version.source = text_of(object.value("source", json()));
-  version.run_id = text_of(object.value("run_id", json()));
+  version.name = text_of(member(object, "name"));
+  version.version = text_of(member(object, "version"));
+  version.status = text_of(member(object, "status"));
+  version.current_stage = text_of(member(object, "current_stage"));
+  version.source = text_of(member(object, "source"));
+  version.run_id = text_of(member(object, "run_id"));
   version.creation_timestamp = int_of(object, "creation_timestamp");
   version.last_updated_timestamp = int_of(object, "last_updated_timestamp");
-  if (auto it = object.find("aliases"); it != object.end() && it->is_array()) {
-    for (const auto& alias : *it) {
-      version.aliases.push_back(text_of(alias));
-    }
+  for (const auto& alias : list_member(object, "aliases")) {
+    version.aliases.push_back(text_of(alias));
   }
-  if (auto it = object.find("tags"); it != object.end() && it->is_array()) {
-    for (const auto& tag : *it) {
-      version.tags[text_of(tag.value("key", json()))] = text_of(tag.value("value", json()));
-    }
+  for (const auto& tag : list_member(object, "tags")) {
+    version.tags[text_of(member(tag, "key"))] = text_of(member(tag, "value"));
   }
   return version;
 }
@@ -207,8 +226,8 @@ MlflowClient::Answer MlflowClient::call(const std::string& method, const std::st
     if (answer.body.is_discarded()) {
       answer.body = json();
     } else if (answer.body.is_object()) {
-      answer.error_code = text_of(answer.body.value("error_code", json()));
-      answer.message = text_of(answer.body.value("message", json()));
+      answer.error_code = text_of(member(answer.body, "error_code"));
+      answer.message = text_of(member(answer.body, "message"));
     }
   }
   return answer;
@@ -223,15 +242,15 @@ std::optional<RegisteredModel> MlflowClient::get_model(const std::string& name)
   if (!answer.ok() || !answer.body.is_object()) {
     answer.raise();
   }
-  const json& object = answer.body.value("registered_model", json::object());
+  const json& object = member(answer.body, "registered_model");
   RegisteredModel model;
-  model.name = text_of(object.value("name", json()));
-  model.description = text_of(object.value("description", json()));
-  for (const auto& alias : object.value("aliases", json::array())) {
-    model.aliases[text_of(alias.value("alias", json()))] = text_of(alias.value("version", json()));
+  model.name = text_of(member(object, "name"));
+  model.description = text_of(member(object, "description"));
+  for (const auto& alias : list_member(object, "aliases")) {
+    model.aliases[text_of(member(alias, "alias"))] = text_of(member(alias, "version"));
   }
-  for (const auto& tag : object.value("tags", json::array())) {
-    model.tags[text_of(tag.value("key", json()))] = text_of(tag.value("value", json()));
+  for (const auto& tag : list_member(object, "tags")) {
+    model.tags[text_of(member(tag, "key"))] = text_of(member(tag, "value"));
   }
   return model;
 }
@@ -245,7 +264,7 @@ std::optional<ModelVersion> MlflowClient::get_version(const std::string& name, c
   if (!answer.ok() || !answer.body.is_object()) {
     answer.raise();
   }
-  return parse_version(answer.body.value("model_version", json::object()));
+  return parse_version(member(answer.body, "model_version"));
 }
 
 SearchPage MlflowClient::search_versions(const SearchQuery& query)
@@ -267,10 +286,10 @@ SearchPage MlflowClient::search_versions(const SearchQuery& query)
   }
   SearchPage page;
   // No match is `{}`: no model_versions key at all.
-  for (const auto& object : answer.body.value("model_versions", json::array())) {
+  for (const auto& object : list_member(answer.body, "model_versions")) {
     page.versions.push_back(parse_version(object));
   }
-  page.next_page_token = text_of(answer.body.value("next_page_token", json()));
+  page.next_page_token = text_of(member(answer.body, "next_page_token"));
   return page;
 }
 
@@ -287,7 +306,7 @@ std::optional<ModelVersion> MlflowClient::get_alias(const std::string& name, con
   if (!answer.ok() || !answer.body.is_object()) {
     answer.raise();
   }
-  return parse_version(answer.body.value("model_version", json::object()));
+  return parse_version(member(answer.body, "model_version"));
 }
 
 void MlflowClient::set_alias(const std::string& name, const std::string& alias, const std::string& version)

@@ -75,3 +75,14 @@ TEST_CASE("log time: combined log format times and civil days")
   CHECK(days_from_civil(2000, 3, 1) == 11017);
   CHECK(days_from_civil(1969, 12, 31) == -1);
 }
+
+TEST_CASE("log time: a year the clock cannot hold is an undated line, not an overflow")
+{
+  // Found by tests/fuzz (corpus auth_log/found-year-1013): mktime and the
+  // seconds-to-nanoseconds cast overflowed.
+  auto now = at("2026-11-23T08:00:00Z");
+  CHECK_FALSE(parse_log_time("1013-07-23 07:59:01 host sshd[811]: Failed password", now));
+  CHECK_FALSE(parse_log_time("1013-07-23T07:59:01Z x", now));
+  CHECK_FALSE(parse_log_time("4052-01-01T00:00:00+05:00 x", now));
+  CHECK(parse_log_time("2261-12-31T23:59:59Z x", now));
+}

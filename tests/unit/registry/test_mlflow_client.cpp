@@ -206,3 +206,25 @@ TEST_CASE("registry: model names and versions with '/' or '..' are bad input")
   // The refused name is quoted with its control characters escaped.
   CHECK_THROWS_WITH(validate_model_name("m\x1b]0;x\x07"), "model name \"m\\x1b]0;x\\x07\" is not allowed");
 }
+
+TEST_CASE("mlflow: an answer of the wrong shape reads as absent fields, never a type error")
+{
+  // Found by tests/fuzz (mlflow_json): "aliases" as a list of strings made
+  // json::value() throw type_error, an exit 70.
+  Fixture f;
+  test::HttpServer odd([](const test::HttpRequest& request) {
+    if (request.path.ends_with("registered-models/get")) {
+      return test::HttpResponse::json(200, R"({"registered_model": {"name": "m", "aliases": ["production"],
+                                                "tags": [1, "x"]}})");
+    }
+    return test::HttpResponse::json(200, R"({"model_version": ["not", "an", "object"]})");
+  });
+  MlflowClient client{MlflowOptions{odd.url(), std::nullopt, "", std::nullopt, "t"}, *f.transport};
+  auto model = client.get_model("m");
+  REQUIRE(model);
+  CHECK(model->name == "m");
+  CHECK(model->aliases.size() == 1); // one alias with no name and no version
+  auto version = client.get_version("m", "1");
+  REQUIRE(version);
+  CHECK(version->version.empty());
+}
