@@ -45,7 +45,8 @@ void print_plan(Context& ctx, const incident::Plan& plan)
   ctx.out() << fmt::format("Plan: {} {}{}\n", plan.command, plan.target,
                            plan.incident.empty() ? "" : " under " + plan.incident);
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    ctx.out() << fmt::format("  {}. {}\n", i + 1, plan.steps[i].description);
+    // Descriptions carry what the registry and the cluster answered.
+    ctx.out() << fmt::format("  {}. {}\n", i + 1, escape_controls(plan.steps[i].description));
   }
   ctx.out() << fmt::format("  {}. journal a summary of every step\n", plan.steps.size() + 1);
 }
@@ -138,7 +139,8 @@ std::string traffic_line(const incident::PlanReport& report, const std::vector<j
   if (const auto* proof = report.find(std::string(journal::step::proof)); proof != nullptr && proof->ran) {
     line += fmt::format("\nChecked now: {}.", proof->summary);
   }
-  return line;
+  // The proof names places (CronJobs, endpoints) as the servers gave them.
+  return escape_controls(line, true);
 }
 
 void print_next(Context& ctx, const std::vector<std::string>& commands)
@@ -148,7 +150,7 @@ void print_next(Context& ctx, const std::vector<std::string>& commands)
   }
   ctx.out() << "Next:\n";
   for (const auto& command : commands) {
-    ctx.out() << "  " << command << '\n';
+    ctx.out() << "  " << escape_controls(command) << '\n';
   }
 }
 

@@ -81,7 +81,7 @@ int run_rollback(const RollbackOptions& options, Context& ctx)
                                state.current.value_or("(unset)"));
     }
     if (!state.skipped.empty()) {
-      ctx.out() << "Passed over: " << join(state.skipped, ", ") << '\n';
+      ctx.out() << "Passed over: " << escape_controls(join(state.skipped, ", ")) << '\n';
     }
     ctx.out() << (state.served_before
                       ? fmt::format("The journal shows {} served production before.\n", state.target)

@@ -3,6 +3,7 @@
 #include "cmd/incident/services.hpp"
 
 #include <credguard/core/error.hpp>
+#include <credguard/core/strings.hpp>
 #include <credguard/core/table.hpp>
 #include <credguard/core/time_format.hpp>
 #include <credguard/incident/status.hpp>
@@ -54,7 +55,7 @@ void print_proof(Context& ctx, const incident::Proof& proof)
   ctx.out() << (proof.blocked_everywhere() ? "BLOCKED everywhere"
                 : bad                      ? "MAY STILL SERVE"
                                            : "Verdict")
-            << fmt::format(": {} ({}).\n\n", proof.headline(), format_duration(proof.took));
+            << fmt::format(": {} ({}).\n\n", escape_controls(proof.headline()), format_duration(proof.took));
 }
 
 } // namespace
